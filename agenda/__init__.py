@@ -1,0 +1,1 @@
+"""The meeting, its schedule, the IMRF session grid, roundtables and GCM objectives."""

@@ -1,0 +1,50 @@
+"""Reads for the agenda pages, each a fixed number of queries whatever the number of rows."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from .models import ImrfSession, ImrfSessionPoint, Meeting, Speaker
+
+
+def meeting_get_current() -> Meeting:
+    """The meeting the site is about: the latest one loaded."""
+    meeting = Meeting.objects.order_by("-starts_at").first()
+    if meeting is None:
+        raise Http404("No meeting has been loaded yet: run `python manage.py load_imrf`.")
+    return meeting
+
+
+@dataclass(frozen=True)
+class SessionGrid:
+    """Annex 1 as a table: days as columns, morning and afternoon as rows."""
+
+    days: list
+    rows: list  # [(period label, [session or None per day])]
+
+
+def imrf_session_grid(*, meeting: Meeting) -> SessionGrid:
+    sessions = list(
+        meeting.imrf_sessions.prefetch_related(
+            Prefetch("points", queryset=ImrfSessionPoint.objects.order_by("position"))
+        )
+    )
+    days = sorted({session.date for session in sessions})
+    by_slot = {(session.date, session.period): session for session in sessions}
+    rows = [
+        (period.label, [by_slot.get((day, period.value)) for day in days])
+        for period in (ImrfSession.Period.MORNING, ImrfSession.Period.AFTERNOON)
+    ]
+    return SessionGrid(days=days, rows=rows)
+
+
+def agenda_items_list(*, meeting: Meeting):
+    return meeting.agenda_items.prefetch_related(
+        Prefetch("speakers", queryset=Speaker.objects.order_by("position"))
+    ).order_by("starts_at", "position")
+
+
+def roundtables_list(*, meeting: Meeting):
+    return meeting.roundtables.prefetch_related("objectives").order_by("number")
+

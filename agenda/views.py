@@ -1,0 +1,40 @@
+"""Public pages of the meeting: the meeting page, the agenda and the calendar file."""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from . import selectors
+from .calendar import meeting_ical
+
+
+def meeting_detail(request):
+    meeting = selectors.meeting_get_current()
+    context = {
+        "meeting": meeting,
+        "topics": list(meeting.topics.all()),
+        "key_dates": list(meeting.key_dates.all()),
+        "languages": list(meeting.interpretation_languages.all()),
+        "registration_open": meeting.is_registration_open(),
+    }
+    return render(request, "agenda/meeting_detail.html", context)
+
+
+def agenda(request):
+    meeting = selectors.meeting_get_current()
+    context = {
+        "meeting": meeting,
+        "agenda_items": selectors.agenda_items_list(meeting=meeting),
+        "grid": selectors.imrf_session_grid(meeting=meeting),
+        "roundtables": selectors.roundtables_list(meeting=meeting),
+    }
+    return render(request, "agenda/agenda.html", context)
+
+
+def meeting_calendar(request):
+    meeting = selectors.meeting_get_current()
+    response = HttpResponse(
+        meeting_ical(meeting=meeting, site_url=settings.SITE_URL), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{meeting.slug}.ics"'
+    return response

@@ -1,0 +1,1 @@
+"""Participants' registrations, their manage link, emails, reminders and organiser tools."""

@@ -1,0 +1,8 @@
+"""App configuration for the registration app."""
+
+from django.apps import AppConfig
+
+
+class RegistrationConfig(AppConfig):
+    name = "registration"
+    verbose_name = "Registration"

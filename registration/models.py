@@ -1,0 +1,294 @@
+"""Registrations for a meeting, the emails sent about them, and the reminders a meeting sends."""
+
+import datetime
+import secrets
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from agenda.models import InterpretationLanguage, Meeting
+
+
+def new_manage_token():
+    # 32 random bytes: 256 bits, far past the 128 needed to make guessing hopeless.
+    return secrets.token_urlsafe(32)
+
+
+class YesNoPrivate(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Registered")
+        PENDING = "pending", _("Pending approval")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Category(models.TextChoices):
+        MEMBER_STATE = "member_state", _("Member State government")
+        UN_SYSTEM = "un_system", _("UN system entity")
+        IGO = "igo", _("Other intergovernmental organisation")
+        CIVIL_SOCIETY = "civil_society", _("Civil society / NGO")
+        MIGRANT_DIASPORA = "migrant_diaspora", _("Migrant or diaspora organisation")
+        PRIVATE_SECTOR = "private_sector", _("Employers' organisation or private sector")
+        TRADE_UNION = "trade_union", _("Trade union")
+        ACADEMIA = "academia", _("Academia or research")
+        LOCAL_AUTHORITY = "local_authority", _("Local or regional authority")
+        OTHER = "other", _("Other")
+
+    class AttendanceLevel(models.TextChoices):
+        HEAD_OF_STATE = "head_of_state", _("Head of State or Government")
+        MINISTER = "minister", _("Minister")
+        VICE_MINISTER = "vice_minister", _("Vice-Minister or State Secretary")
+        AMBASSADOR = "ambassador", _("Ambassador or Permanent Representative")
+        SENIOR_OFFICIAL = "senior_official", _("Senior official")
+        TECHNICAL = "technical", _("Technical level")
+        UNDECIDED = "undecided", _("Not yet decided")
+
+    class AccreditationRoute(models.TextChoices):
+        ECOSOC = "ecosoc", _("ECOSOC consultative status")
+        GCM_ACCREDITED = "gcm_accredited", _("Accredited to the GCM conference or its preparatory process")
+        SPECIAL = "special", _("Applying for special accreditation")
+        NOT_SURE = "not_sure", _("Not sure")
+
+    class Gender(models.TextChoices):
+        WOMAN = "woman", _("Woman")
+        MAN = "man", _("Man")
+        NON_BINARY = "non_binary", _("Non-binary or another identity")
+        PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+    class AgeGroup(models.TextChoices):
+        UNDER_25 = "under_25", _("Under 25")
+        FROM_25_TO_34 = "25_34", _("25–34")
+        FROM_35_TO_49 = "35_49", _("35–49")
+        FROM_50_TO_64 = "50_64", _("50–64")
+        FROM_65 = "65_plus", _("65 or over")
+        PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+    class Coordination(models.TextChoices):
+        OWN = "own", _("No, on my own behalf or my organisation's")
+        GROUP = "group", _("Yes, on behalf of a group of States or organisations")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="registrations")
+    manage_token = models.CharField(
+        _("manage token"), max_length=64, unique=True, default=new_manage_token, editable=False
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+
+    # About you
+    honorific = models.CharField(_("title"), max_length=30, blank=True, help_text=_("For example H.E., Dr, Ms, Mx."))
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"), max_length=254)
+    job_title = models.CharField(_("position / job title"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200)
+
+    # Whom you represent
+    category = models.CharField(_("stakeholder category"), max_length=30, choices=Category.choices)
+    category_other = models.CharField(_("other category"), max_length=100, blank=True)
+    country = CountryField(_("country represented or based in"))
+    imrf_attendance_level = models.CharField(
+        _("expected IMRF attendance level"), max_length=30, choices=AttendanceLevel.choices, blank=True
+    )
+    accreditation_route = models.CharField(
+        _("IMRF accreditation route"), max_length=30, choices=AccreditationRoute.choices, blank=True
+    )
+
+    # Interpretation
+    listening_language = models.ForeignKey(
+        InterpretationLanguage,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("listening language"),
+    )
+    other_language = models.CharField(_("other interpretation language requested"), max_length=100, blank=True)
+    other_language_reason = models.TextField(_("why the other language matters"), max_length=1000, blank=True)
+
+    # Gender and diversity
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices)
+    gender_self_description = models.CharField(_("gender self-description"), max_length=100, blank=True)
+    age_group = models.CharField(_("age group"), max_length=20, choices=AgeGroup.choices, blank=True)
+    disability = models.CharField(
+        _("identifies as a person with a disability"), max_length=20, choices=YesNoPrivate.choices, blank=True
+    )
+    migrant_or_diaspora = models.CharField(
+        _("identifies as a migrant or member of a diaspora"), max_length=20, choices=YesNoPrivate.choices, blank=True
+    )
+    youth = models.CharField(_("identifies as youth"), max_length=20, choices=YesNoPrivate.choices, blank=True)
+
+    # Accessibility
+    needs_captions = models.BooleanField(_("live captions"), default=False)
+    needs_sign_language = models.BooleanField(_("sign language interpretation"), default=False)
+    needs_screen_reader = models.BooleanField(_("screen-reader-friendly documents"), default=False)
+    accessibility_other = models.TextField(_("other accessibility needs"), max_length=1000, blank=True)
+
+    # Taking the floor
+    wishes_to_speak = models.BooleanField(_("wishes to take the floor"), default=False)
+    intervention_topic = models.TextField(_("intervention topic"), max_length=1000, blank=True)
+    intervention_coordination = models.CharField(
+        _("intervention coordinated"), max_length=10, choices=Coordination.choices, blank=True
+    )
+    intervention_group = models.CharField(_("on behalf of"), max_length=200, blank=True)
+    questions = models.TextField(_("questions for the secretariat"), max_length=2000, blank=True)
+
+    # Consent
+    privacy_consent_at = models.DateTimeField(_("privacy notice accepted at"))
+    listed_publicly = models.BooleanField(_("may appear in the participant list"), default=False)
+
+    language = models.CharField(_("site language"), max_length=10, default="en")
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            # Compared case-insensitively in the database, so two simultaneous
+            # submissions with "A@x.org" and "a@x.org" cannot both be saved.
+            models.UniqueConstraint(Lower("email"), "meeting", name="one_registration_per_email_and_meeting"),
+        ]
+        indexes = [models.Index(fields=["meeting", "status"])]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return " ".join(part for part in (self.honorific, self.first_name, self.last_name) if part)
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def accessibility_needs(self):
+        needs = [
+            str(field.verbose_name)
+            for field in (self._meta.get_field(name) for name in ("needs_captions", "needs_sign_language", "needs_screen_reader"))
+            if getattr(self, field.name)
+        ]
+        if self.accessibility_other:
+            needs.append(self.accessibility_other)
+        return needs
+
+
+class Reminder(models.Model):
+    """When a meeting's reminder goes out, and what it says; times follow the meeting's date."""
+
+    class Kind(models.TextChoices):
+        DAYS_BEFORE = "days_before", _("Days before, at a set hour")
+        STARTING_SOON = "starting_soon", _("Starting soon")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DAYS_BEFORE)
+    days_before = models.PositiveSmallIntegerField(_("days before"), default=1)
+    local_time = models.TimeField(
+        _("at (meeting's time zone)"), default=datetime.time(9, 0), help_text=_("For reminders sent days before.")
+    )
+    minutes_before = models.PositiveSmallIntegerField(
+        _("minutes before the start"), default=60, help_text=_("For the “starting soon” reminder.")
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"), help_text=_("Joining details and the manage link are added below it."))
+
+    class Meta:
+        ordering = ["meeting", "kind", "-days_before"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def send_at(self) -> datetime.datetime:
+        starts = timezone.localtime(self.meeting.starts_at, self.meeting.tzinfo)
+        if self.kind == self.Kind.STARTING_SOON:
+            return starts - datetime.timedelta(minutes=self.minutes_before)
+        day = starts.date() - datetime.timedelta(days=self.days_before)
+        return datetime.datetime.combine(day, self.local_time, tzinfo=self.meeting.tzinfo)
+
+
+class OutgoingEmail(models.Model):
+    """Every email is written here first, in the transaction that caused it, then sent by a task."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Confirmation")
+        MANAGE_LINK = "manage_link", _("Manage link again")
+        CHANGE = "change", _("Change")
+        CANCELLATION = "cancellation", _("Cancellation")
+        REMINDER = "reminder", _("Reminder")
+        DECISION = "decision", _("Approval or decline")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="emails", null=True, blank=True
+    )
+    reminder = models.ForeignKey(Reminder, on_delete=models.PROTECT, related_name="emails", null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    to_email = models.EmailField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("plain text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    attach_calendar = models.BooleanField(_("attach the meeting's .ics"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    sending_started_at = models.DateTimeField(_("sending started at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        constraints = [
+            # The guarantee behind "each reminder at most once per registrant", even
+            # when beat fires twice or two workers run the same batch.
+            models.UniqueConstraint(
+                fields=["registration", "reminder"],
+                condition=models.Q(reminder__isnull=False),
+                name="one_email_per_reminder_and_registration",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.to_email}"
+
+    def mark_sending(self):
+        self.status = self.Status.SENDING
+        self.attempts += 1
+        self.sending_started_at = timezone.now()
+        self.save(update_fields=["status", "attempts", "sending_started_at"])
+
+    def mark_sent(self, *, message_id=""):
+        self.status = self.Status.SENT
+        self.sent_at = timezone.now()
+        self.last_error = ""
+        self.message_id = message_id
+        self.save(update_fields=["status", "sent_at", "last_error", "message_id"])
+
+    def mark_queued(self, *, error):
+        self.status = self.Status.QUEUED
+        self.last_error = error
+        self.save(update_fields=["status", "last_error"])
+
+    def mark_failed(self, *, error):
+        self.status = self.Status.FAILED
+        self.last_error = error
+        self.save(update_fields=["status", "last_error"])

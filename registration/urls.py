@@ -1,0 +1,14 @@
+"""URLs of the registration form, its thank-you page, the manage link and the privacy notice."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "registration"
+urlpatterns = [
+    path("", views.register, name="register"),
+    path("thanks/", views.thanks, name="thanks"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("manage/<str:token>/", views.manage, name="manage"),
+    path("manage/<str:token>/cancel/", views.cancel, name="cancel"),
+]

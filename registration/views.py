@@ -1,0 +1,3 @@
+from django.http import HttpResponse
+def register(request): return HttpResponse("x")
+thanks = privacy = manage = cancel = register
