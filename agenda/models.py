@@ -81,7 +81,9 @@ class Meeting(models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start")
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
+            )
         ]
 
     def __str__(self):

@@ -47,4 +47,3 @@ def agenda_items_list(*, meeting: Meeting):
 
 def roundtables_list(*, meeting: Meeting):
     return meeting.roundtables.prefetch_related("objectives").order_by("number")
-

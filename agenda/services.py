@@ -11,19 +11,38 @@ from django.db import transaction
 
 from .models import (
     GcmObjective,
-    ImrfSession,
-    ImrfSessionPoint,
     InterpretationLanguage,
     KeyDate,
     Meeting,
     MeetingTopic,
-    Roundtable,
     Speaker,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 IMRF_DATA_FILE = DATA_DIR / "imrf-2022.yaml"
 GCM_OBJECTIVES_FILE = DATA_DIR / "gcm-objectives.csv"
+
+MEETING_TEXT_FIELDS = (
+    "title",
+    "subtitle",
+    "short_name",
+    "time_zone",
+    "format",
+    "format_description",
+    "platform",
+    "platform_url",
+    "contact_email",
+    "introduction",
+    "purpose",
+    "topics_intro",
+    "opportunities_intro",
+    "audience",
+    "organisers",
+    "registration_note",
+    "interventions_note",
+    "diversity_note",
+    "interpretation_note",
+)
 
 # How far ahead, at least, `--upcoming` puts the meeting, so registration is open.
 UPCOMING_LEAD_DAYS = 30
@@ -81,14 +100,7 @@ def meeting_load_imrf(*, path: Path = IMRF_DATA_FILE, today: datetime.date | Non
     clock = _Clock(tz=tz, shift=shift)
 
     gcm_objectives_load()
-    meeting_fields = {
-        name: spec[name]
-        for name in (
-            "title subtitle short_name time_zone format format_description platform platform_url contact_email "
-            "introduction purpose topics_intro opportunities_intro audience organisers registration_note "
-            "interventions_note diversity_note interpretation_note"
-        ).split()
-    }
+    meeting_fields = {name: spec[name] for name in MEETING_TEXT_FIELDS}
     meeting, _ = Meeting.objects.update_or_create(
         slug=spec["slug"],
         defaults={
@@ -180,5 +192,3 @@ def meeting_load_imrf(*, path: Path = IMRF_DATA_FILE, today: datetime.date | Non
         roundtable.objectives.set([objectives[number] for number in row["objectives"]])
 
     return meeting
-
-

@@ -17,9 +17,7 @@ environ.Env.read_env(BASE_DIR / ".env")
 DEBUG = env("DEBUG")
 # Without SECRET_KEY only a DEBUG run may start: a guessable key in production
 # would let anyone forge sessions and manage links' signed cookies.
-SECRET_KEY = env("SECRET_KEY", default="") or (
-    "django-insecure-local-development-only" if DEBUG else None
-)
+SECRET_KEY = env("SECRET_KEY", default="") or ("django-insecure-local-development-only" if DEBUG else None)
 if SECRET_KEY is None:
     raise environ.ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for local development).")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")

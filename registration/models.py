@@ -173,7 +173,9 @@ class Registration(models.Model):
     def accessibility_needs(self):
         needs = [
             str(field.verbose_name)
-            for field in (self._meta.get_field(name) for name in ("needs_captions", "needs_sign_language", "needs_screen_reader"))
+            for field in (
+                self._meta.get_field(name) for name in ("needs_captions", "needs_sign_language", "needs_screen_reader")
+            )
             if getattr(self, field.name)
         ]
         if self.accessibility_other:

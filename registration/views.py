@@ -1,3 +1,8 @@
 from django.http import HttpResponse
-def register(request): return HttpResponse("x")
+
+
+def register(request):
+    return HttpResponse("x")
+
+
 thanks = privacy = manage = cancel = register

@@ -20,6 +20,9 @@ class Command(BaseCommand):
         today = timezone.localdate() if upcoming else None
         meeting = meeting_load_imrf(today=today)
         when = timezone.localtime(meeting.starts_at, meeting.tzinfo)
+        deadline = meeting.registration_deadline
         self.stdout.write(
-            self.style.SUCCESS(f"Loaded “{meeting.title}” on {when:%A %d %B %Y, %H:%M %Z}; registration until {meeting.registration_deadline:%d %B %Y}.")
+            self.style.SUCCESS(
+                f"Loaded “{meeting.title}” on {when:%A %d %B %Y, %H:%M %Z}; registration until {deadline:%d %B %Y}."
+            )
         )

@@ -1,0 +1,103 @@
+"""factory_boy factories for the meeting, its agenda and registrations."""
+
+import datetime
+import zoneinfo
+
+import factory
+from django.utils import timezone
+
+from agenda.models import AgendaItem, InterpretationLanguage, Meeting, Speaker
+from registration.models import Registration
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def _in_days(days, hour=9):
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=PARIS)
+
+
+class InterpretationLanguageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InterpretationLanguage
+        django_get_or_create = ("code",)
+
+    code = "en"
+    name = "English"
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """An upcoming virtual meeting with registration open and the five interpretation languages."""
+
+    class Meta:
+        model = Meeting
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"meeting-{n}")
+    title = "100 Days to the International Migration Review Forum"
+    subtitle = "Technical Meeting for Government Representatives and other stakeholders"
+    short_name = "IMRF 100 days"
+    starts_at = factory.LazyFunction(lambda: _in_days(30, 9))
+    ends_at = factory.LazyAttribute(lambda meeting: meeting.starts_at + datetime.timedelta(hours=3))
+    time_zone = "Europe/Paris"
+    platform = "Virtual web-conferencing platform"
+    registration_deadline = factory.LazyAttribute(lambda meeting: meeting.starts_at.date() - datetime.timedelta(days=7))
+    contact_email = "roviennapolicyandliaison@iom.int"
+
+    @factory.post_generation
+    def interpretation_languages(self, create, extracted, **kwargs):
+        if not create:
+            return
+        languages = extracted or [
+            InterpretationLanguageFactory(code=code, name=name)
+            for code, name in (
+                ("en", "English"),
+                ("fr", "French"),
+                ("es", "Spanish"),
+                ("ru", "Russian"),
+                ("bcms", "Bosnian, Croatian, Montenegrin, and Serbian (BCMS)"),
+            )
+        ]
+        self.interpretation_languages.set(languages)
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(int)
+    starts_at = factory.LazyAttribute(lambda item: item.meeting.starts_at)
+    ends_at = factory.LazyAttribute(lambda item: item.starts_at + datetime.timedelta(minutes=10))
+    title = factory.Sequence(lambda n: f"Agenda item {n}")
+
+
+class SpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Speaker
+
+    agenda_item = factory.SubFactory(AgendaItemFactory)
+    position = factory.Sequence(int)
+    name = factory.Faker("name")
+    job_title = "Director"
+    organisation = "Government of Portugal"
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    meeting = factory.SubFactory(MeetingFactory)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.Sequence(lambda n: f"participant{n}@example.org")
+    job_title = "Policy officer"
+    organisation = "Ministry of Interior"
+    category = Registration.Category.MEMBER_STATE
+    country = "AZ"
+    imrf_attendance_level = Registration.AttendanceLevel.MINISTER
+    listening_language = factory.LazyAttribute(
+        lambda registration: registration.meeting.interpretation_languages.order_by("position", "pk").first()
+    )
+    gender = Registration.Gender.WOMAN
+    privacy_consent_at = factory.LazyFunction(timezone.now)
