@@ -133,3 +133,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Registration
+REGISTRATION_POSTS_PER_MINUTE = env.int("REGISTRATION_POSTS_PER_MINUTE", default=10)
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=90)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("manage/<str:token>/", views.manage, name="manage"),
     path("manage/<str:token>/cancel/", views.cancel, name="cancel"),
+    path("manage/<str:token>/restore/", views.restore, name="restore"),
 ]

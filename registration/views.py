@@ -1,8 +1,125 @@
-from django.http import HttpResponse
+"""Registration pages: the form, the thank-you page, the manage link and the privacy notice."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from agenda.selectors import meeting_get_current
+
+from . import services
+from .forms import RegistrationForm
+from .models import Registration
+from .throttle import client_address, throttle_hit
+
+SESSION_KEY = "registration_result"
 
 
+@require_http_methods(["GET", "POST"])
 def register(request):
-    return HttpResponse("x")
+    meeting = meeting_get_current()
+    if not meeting.is_registration_open():
+        status = 403 if request.method == "POST" else 200
+        return render(request, "registration/closed.html", {"meeting": meeting}, status=status)
+
+    form = RegistrationForm(request.POST or None, meeting=meeting)
+    if request.method == "POST":
+        limited = throttle_hit(
+            scope="register", key=client_address(request), limit=settings.REGISTRATION_POSTS_PER_MINUTE
+        )
+        if limited:
+            form.is_valid()
+            form.add_error(None, _("Too many registrations from your network in a short time. Please wait a minute."))
+            return render(request, "registration/register.html", {"meeting": meeting, "form": form}, status=429)
+        if form.is_valid():
+            data = {name: value for name, value in form.cleaned_data.items() if name in RegistrationForm.Meta.fields}
+            result = services.registration_create(meeting=meeting, data=data, language=get_language() or "en")
+            request.session[SESSION_KEY] = {
+                "token": result.registration.manage_token if result.created else None,
+                "email": form.cleaned_data["email"],
+            }
+            return redirect("registration:thanks")
+    return render(request, "registration/register.html", {"meeting": meeting, "form": form})
 
 
-thanks = privacy = manage = cancel = register
+def thanks(request):
+    result = request.session.get(SESSION_KEY)
+    if not result:
+        return redirect("registration:register")
+    meeting = meeting_get_current()
+    registration = None
+    if result["token"]:
+        registration = (
+            Registration.objects.filter(manage_token=result["token"])
+            .select_related("meeting", "listening_language")
+            .first()
+        )
+    context = {"meeting": meeting, "registration": registration, "email": result["email"]}
+    return render(request, "registration/thanks.html", context)
+
+
+def _registration_for_token(token):
+    registration = (
+        Registration.objects.select_related("meeting", "listening_language").filter(manage_token=token).first()
+    )
+    if registration is None or registration.anonymised_at:
+        raise Http404(_("This link is not valid. Please use the latest link from your email."))
+    return registration
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request, token):
+    registration = _registration_for_token(token)
+    meeting = registration.meeting
+    can_change = meeting.is_registration_open() and not registration.is_cancelled
+    form = None
+    if can_change:
+        form = RegistrationForm(
+            request.POST or None, instance=registration, meeting=meeting, submit_label=_("Save changes")
+        )
+        if request.method == "POST" and form.is_valid():
+            data = {name: value for name, value in form.cleaned_data.items() if name in RegistrationForm.Meta.fields}
+            # The form wrote the values onto the instance; the service compares against the stored row.
+            registration.refresh_from_db()
+            services.registration_update(registration=registration, data=data)
+            messages.success(request, _("Your changes are saved. We have emailed you a summary."))
+            return redirect("registration:manage", token=token)
+        if request.method == "POST":
+            # Show the stored registration beside the form, not the rejected values.
+            registration = _registration_for_token(token)
+    elif request.method == "POST":
+        return render(
+            request, "registration/manage.html", {"meeting": meeting, "registration": registration}, status=403
+        )
+    context = {"meeting": meeting, "registration": registration, "form": form, "can_change": can_change}
+    return render(request, "registration/manage.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request, token):
+    registration = _registration_for_token(token)
+    if request.method == "POST":
+        services.registration_cancel(registration=registration)
+        messages.success(request, _("Your registration is cancelled. We have emailed you a confirmation."))
+        return redirect("registration:manage", token=token)
+    return render(request, "registration/cancel.html", {"meeting": registration.meeting, "registration": registration})
+
+
+@require_POST
+def restore(request, token):
+    registration = _registration_for_token(token)
+    if not registration.meeting.is_registration_open():
+        messages.error(request, _("Registration is closed, so a cancelled registration can no longer be restored."))
+        return redirect("registration:manage", token=token)
+    services.registration_restore(registration=registration)
+    messages.success(request, _("Your registration is active again."))
+    return redirect("registration:manage", token=token)
+
+
+def privacy(request):
+    meeting = meeting_get_current()
+    context = {"meeting": meeting, "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS}
+    return render(request, "registration/privacy.html", context)

@@ -1,0 +1,26 @@
+"""A per-address limit on form submissions, counted in Django's cache (Redis in production)."""
+
+import time
+
+from django.core.cache import cache
+
+
+def client_address(request) -> str:
+    # REMOTE_ADDR is the proxy's address behind a reverse proxy; the proxy must
+    # then set it from the client (gunicorn's forwarded_allow_ips, see docs/deploy.md).
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def throttle_hit(*, scope: str, key: str, limit: int, window_seconds: int = 60) -> bool:
+    """Count one attempt; True when `key` is over `limit` attempts in the current window."""
+    window = int(time.time() // window_seconds)
+    cache_key = f"throttle:{scope}:{key}:{window}"
+    # add() then incr() is atomic on Redis and local memory, so parallel requests all count.
+    if cache.add(cache_key, 1, timeout=window_seconds):
+        return limit < 1
+    try:
+        return cache.incr(cache_key) > limit
+    except ValueError:
+        # The key expired between add() and incr().
+        cache.set(cache_key, 1, timeout=window_seconds)
+        return limit < 1
