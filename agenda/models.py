@@ -61,6 +61,11 @@ class Meeting(models.Model):
         _("registration deadline"), help_text=_("Registration stays open until the end of this day.")
     )
     contact_email = models.EmailField(_("contact address"))
+    requires_approval = models.BooleanField(
+        _("registrations need approval"),
+        default=False,
+        help_text=_("When on, new registrations wait as pending until an organiser approves or declines them."),
+    )
     introduction = models.TextField(_("introduction"), blank=True)
     purpose = models.TextField(_("purpose"), blank=True)
     topics_intro = models.TextField(_("topics introduction"), blank=True)

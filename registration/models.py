@@ -157,6 +157,11 @@ class Registration(models.Model):
             models.UniqueConstraint(Lower("email"), "meeting", name="one_registration_per_email_and_meeting"),
         ]
         indexes = [models.Index(fields=["meeting", "status"])]
+        permissions = [
+            ("view_diversity_answers", _("Can see individual diversity answers")),
+            ("view_dashboard", _("Can see the registrations dashboard")),
+            ("export_registrations", _("Can export registrations")),
+        ]
 
     def __str__(self):
         return self.full_name
