@@ -240,6 +240,7 @@ class OutgoingEmail(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not sent (no longer relevant)")
 
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="emails", null=True, blank=True
@@ -256,6 +257,11 @@ class OutgoingEmail(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt at"),
+        default=timezone.now,
+        help_text=_("When a queued email is due; a periodic task re-queues it if no worker took it by then."),
+    )
     sending_started_at = models.DateTimeField(_("sending started at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
@@ -272,7 +278,10 @@ class OutgoingEmail(models.Model):
                 name="one_email_per_reminder_and_registration",
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "next_attempt_at"], name="outgoing_email_due_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.to_email}"
@@ -290,12 +299,18 @@ class OutgoingEmail(models.Model):
         self.message_id = message_id
         self.save(update_fields=["status", "sent_at", "last_error", "message_id"])
 
-    def mark_queued(self, *, error):
+    def mark_queued(self, *, error, retry_at=None):
         self.status = self.Status.QUEUED
         self.last_error = error
-        self.save(update_fields=["status", "last_error"])
+        self.next_attempt_at = retry_at or timezone.now()
+        self.save(update_fields=["status", "last_error", "next_attempt_at"])
 
     def mark_failed(self, *, error):
         self.status = self.Status.FAILED
         self.last_error = error
+        self.save(update_fields=["status", "last_error"])
+
+    def mark_skipped(self, *, reason):
+        self.status = self.Status.SKIPPED
+        self.last_error = reason
         self.save(update_fields=["status", "last_error"])
