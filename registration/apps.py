@@ -6,3 +6,6 @@ from django.apps import AppConfig
 class RegistrationConfig(AppConfig):
     name = "registration"
     verbose_name = "Registration"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the receivers

@@ -1,0 +1,25 @@
+"""Celery tasks for outgoing email and reminders: thin wrappers that take row ids and call registration.mail."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import mail
+
+
+@shared_task(name="registration.send_email", bind=True, acks_late=True, max_retries=mail.MAX_ATTEMPTS)
+def send_email(self, email_id: int) -> None:
+    # The row counts attempts, so a task queued twice cannot try more often than MAX_ATTEMPTS;
+    # max_retries is only a fuse. In eager mode Celery runs a retry at once, without waiting.
+    retry_in = mail.email_send(email_id=email_id)
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in.total_seconds())
+
+
+@shared_task(name="registration.send_due_reminders", acks_late=True)
+def send_due_reminders() -> int:
+    return mail.reminder_send_due(now=timezone.now())
+
+
+@shared_task(name="registration.requeue_stale_emails", acks_late=True)
+def requeue_stale_emails() -> int:
+    return mail.email_requeue_stale(now=timezone.now())
