@@ -32,6 +32,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Meeting
         django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"meeting-{n}")
     title = "100 Days to the International Migration Review Forum"

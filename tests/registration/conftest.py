@@ -1,0 +1,36 @@
+"""Fixtures for registration tests: an open meeting and a valid form submission."""
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import MeetingFactory
+
+
+@pytest.fixture
+def meeting(db):
+    return MeetingFactory()
+
+
+@pytest.fixture
+def form_data(meeting):
+    """What a participant from a ministry in Belgrade types into the form."""
+    return {
+        "honorific": "H.E.",
+        "first_name": "Ђорђе",
+        "last_name": "Đoković-Čačić",
+        "email": "djordje@mup.example.rs",
+        "job_title": "Senior Adviser",
+        "organisation": "Ministarstvo unutrašnjih poslova",
+        "category": "member_state",
+        "country": "RS",
+        "imrf_attendance_level": "minister",
+        "listening_language": str(meeting.interpretation_languages.get(code="bcms").pk),
+        "gender": "man",
+        "privacy_consent": "on",
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    """Each test starts with no submissions counted against its address."""
+    cache.clear()

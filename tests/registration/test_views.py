@@ -1,0 +1,302 @@
+"""Tests of the registration pages as a participant uses them: form, thank-you, manage link, closed."""
+
+import datetime
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from registration.models import OutgoingEmail, Registration
+from tests.factories import MeetingFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+REGISTER = "/register/"
+
+
+def test_register_get_shows_every_section(client, meeting):
+    response = client.get(REGISTER)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    for legend in (
+        "About you",
+        "Whom you represent",
+        "Interpretation",
+        "Gender and diversity",
+        "Accessibility",
+        "Taking the floor",
+        "Consent",
+    ):
+        assert f"<legend>{legend}</legend>" in " ".join(content.split()).replace("<legend> ", "<legend>").replace(
+            " </legend>", "</legend>"
+        )
+    assert 'href="/register/privacy/"' in content
+
+
+def test_register_get_offers_unece_member_states_first(client, meeting):
+    response = client.get(REGISTER)
+
+    content = response.content.decode()
+    unece_group = content.index('label="UNECE member States"')
+    others_group = content.index('label="All other countries and territories"')
+    assert unece_group < content.index('value="UZ"') < others_group
+    assert content.index('value="BR"') > others_group
+    assert "Türkiye" in content
+
+
+def test_register_post_valid_redirects_to_thanks_with_summary(client, meeting, form_data):
+    response = client.post(REGISTER, form_data)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("registration:thanks")
+    registration = Registration.objects.get()
+    assert registration.first_name == "Ђорђе"
+    assert registration.last_name == "Đoković-Čačić"
+    assert registration.organisation == "Ministarstvo unutrašnjih poslova"
+    assert registration.listening_language.code == "bcms"
+    thanks = client.get(response["Location"]).content.decode()
+    assert "Thank you for registering" in thanks
+    assert "Đoković-Čačić" in thanks
+    assert "Bosnian, Croatian, Montenegrin, and Serbian (BCMS)" in thanks
+    assert "email is on its way to djordje@mup.example.rs" in thanks
+
+
+def test_register_post_duplicate_email_saves_nothing_and_says_check_inbox(client, meeting, form_data):
+    RegistrationFactory(meeting=meeting, email="Djordje@MUP.example.rs", first_name="Original")
+
+    response = client.post(REGISTER, form_data)
+
+    assert response.status_code == 302
+    assert Registration.objects.count() == 1
+    assert Registration.objects.get().first_name == "Original"
+    assert OutgoingEmail.objects.get().kind == OutgoingEmail.Kind.MANAGE_LINK
+    thanks = client.get(response["Location"]).content.decode()
+    assert "Please check your inbox" in thanks
+    assert "Original" not in thanks
+
+
+def test_register_post_invalid_keeps_values_and_shows_errors_next_to_fields(client, meeting, form_data):
+    data = {**form_data, "email": "not-an-email", "privacy_consent": ""}
+
+    response = client.post(REGISTER, data)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert not Registration.objects.exists()
+    assert 'id="error-summary"' in content
+    assert 'href="#id_email"' in content
+    assert "Enter a valid email address." in content
+    assert "Please accept the privacy notice to register." in content
+    assert 'value="Đoković-Čačić"' in content
+    assert 'value="not-an-email"' in content
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("category", "head_of_the_universe"),
+        ("country", "XX"),
+        ("listening_language", "999999"),
+        ("gender", "robot"),
+        ("imrf_attendance_level", "emperor"),
+        ("first_name", "x" * 101),
+        ("email", "a@" + "b" * 300 + ".org"),
+        ("questions", "q" * 2001),
+        ("first_name", "nul\x00byte"),
+    ],
+)
+def test_register_post_forged_or_overlong_value_is_refused(client, meeting, form_data, field, value):
+    response = client.post(REGISTER, {**form_data, field: value})
+
+    assert response.status_code == 200
+    assert not Registration.objects.exists()
+    assert 'id="error-summary"' in response.content.decode()
+
+
+def test_register_post_member_state_without_attendance_level_is_refused(client, meeting, form_data):
+    response = client.post(REGISTER, {**form_data, "imrf_attendance_level": ""})
+
+    assert "Please say at what level your country expects to attend the IMRF." in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_register_post_fields_of_another_category_are_dropped(client, meeting, form_data):
+    data = {
+        **form_data,
+        "category": "civil_society",
+        "accreditation_route": "ecosoc",
+        "imrf_attendance_level": "minister",
+    }
+
+    client.post(REGISTER, data)
+
+    registration = Registration.objects.get()
+    assert registration.imrf_attendance_level == ""
+    assert registration.accreditation_route == "ecosoc"
+
+
+def test_register_post_wishing_to_speak_needs_topic_and_coordination(client, meeting, form_data):
+    response = client.post(REGISTER, {**form_data, "wishes_to_speak": "on", "intervention_coordination": "group"})
+
+    content = response.content.decode()
+    assert "Please give the topic of your intervention." in content
+    assert "Please name the group you will speak for." in content
+    assert not Registration.objects.exists()
+
+
+def test_register_post_speaking_on_behalf_of_a_group_is_saved(client, meeting, form_data):
+    data = {
+        **form_data,
+        "wishes_to_speak": "on",
+        "intervention_topic": "Pledges of the Western Balkans",
+        "intervention_coordination": "group",
+        "intervention_group": "Western Balkans States",
+    }
+
+    client.post(REGISTER, data)
+
+    registration = Registration.objects.get()
+    assert registration.wishes_to_speak
+    assert registration.intervention_group == "Western Balkans States"
+
+
+def test_register_post_without_csrf_token_is_refused(meeting, form_data):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(REGISTER, form_data)
+
+    assert response.status_code == 403
+    assert not Registration.objects.exists()
+
+
+def test_register_post_honeypot_filled_saves_nothing(client, meeting, form_data):
+    response = client.post(REGISTER, {**form_data, "website": "http://spam.example"})
+
+    assert response.status_code == 200
+    assert not Registration.objects.exists()
+
+
+@override_settings(REGISTRATION_POSTS_PER_MINUTE=2)
+def test_register_post_over_the_rate_limit_is_refused(client, meeting, form_data):
+    client.post(REGISTER, {**form_data, "email": "one@example.org"})
+    client.post(REGISTER, {**form_data, "email": "two@example.org"})
+
+    response = client.post(REGISTER, {**form_data, "email": "three@example.org"})
+
+    assert response.status_code == 429
+    assert "Too many registrations" in response.content.decode()
+    assert Registration.objects.count() == 2
+
+
+def test_register_text_in_any_script_is_escaped(client, meeting, form_data):
+    data = {**form_data, "organisation": "<script>alert(1)</script> جمعية المهاجرين"}
+
+    client.post(REGISTER, data)
+    thanks = client.get(reverse("registration:thanks")).content.decode()
+
+    assert Registration.objects.get().organisation == "<script>alert(1)</script> جمعية المهاجرين"
+    assert "<script>alert(1)</script>" not in thanks
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; جمعية المهاجرين" in thanks
+
+
+def test_thanks_without_a_registration_goes_back_to_the_form(client, meeting):
+    response = client.get(reverse("registration:thanks"))
+
+    assert response.status_code == 302
+    assert response["Location"] == REGISTER
+
+
+def _closed_meeting():
+    starts = timezone.now() - datetime.timedelta(days=2)
+    return MeetingFactory(starts_at=starts, registration_deadline=(starts - datetime.timedelta(days=7)).date())
+
+
+def test_register_after_deadline_shows_closed_page_with_contact(client, db):
+    meeting = _closed_meeting()
+
+    response = client.get(REGISTER)
+
+    content = response.content.decode()
+    assert "Registration is closed" in content
+    assert meeting.contact_email in content
+    assert "<form" not in content.split("<main", 1)[1]
+
+
+def test_register_post_after_deadline_saves_nothing(client, db):
+    meeting = _closed_meeting()
+    data = {
+        "first_name": "Late",
+        "last_name": "Comer",
+        "email": "late@example.org",
+        "job_title": "Adviser",
+        "organisation": "NGO",
+        "category": "civil_society",
+        "country": "BE",
+        "listening_language": str(meeting.interpretation_languages.first().pk),
+        "gender": "woman",
+        "privacy_consent": "on",
+    }
+
+    response = client.post(REGISTER, data)
+
+    assert response.status_code == 403
+    assert "Registration is closed" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_manage_shows_registration_and_changes_language(client, meeting):
+    registration = RegistrationFactory(meeting=meeting, first_name="Ана")
+    url = reverse("registration:manage", args=[registration.manage_token])
+    form = client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value not in (None, False)}
+    data.update(listening_language=meeting.interpretation_languages.get(code="fr").pk, country="AZ")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.listening_language.code == "fr"
+    assert registration.first_name == "Ана"
+    assert "Your changes are saved" in client.get(url).content.decode()
+
+
+def test_manage_invalid_change_saves_nothing(client, meeting):
+    registration = RegistrationFactory(meeting=meeting)
+    url = reverse("registration:manage", args=[registration.manage_token])
+
+    response = client.post(url, {"first_name": "", "email": registration.email})
+
+    assert response.status_code == 200
+    assert 'id="error-summary"' in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.first_name
+
+
+def test_manage_with_unknown_token_is_not_found(client, meeting):
+    response = client.get(reverse("registration:manage", args=["not-a-real-token"]))
+
+    assert response.status_code == 404
+
+
+def test_cancel_keeps_the_registration_with_cancelled_status(client, meeting):
+    registration = RegistrationFactory(meeting=meeting)
+
+    response = client.post(reverse("registration:cancel", args=[registration.manage_token]))
+
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CANCELLED
+    page = client.get(response["Location"]).content.decode()
+    assert "Cancelled" in page
+    assert "Register again" in page
+
+
+def test_privacy_notice_says_what_who_how_long_and_contact(client, meeting):
+    content = client.get(reverse("registration:privacy")).content.decode()
+
+    for heading in ("What we keep", "Who sees it", "How long"):
+        assert heading in content
+    assert "90 days after the meeting" in content
+    assert meeting.contact_email in content
