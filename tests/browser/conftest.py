@@ -1,0 +1,71 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright for Python, and axe-core's accessibility check."""
+
+import pytest
+
+# Without the background-networking flags Chromium keeps calling Google's services, which a closed
+# network refuses; --no-sandbox because CI runs as root.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SEVERE_IMPACTS = ("serious", "critical")
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_executable):
+    """One headless Chromium for the whole session; Playwright's own browser download is never used."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(chromium_executable), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open a page in a fresh browser context; keyword arguments go to `browser.new_context`."""
+    contexts = []
+
+    def open_page(**context_options):
+        context = browser.new_context(**context_options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def _describe_violation(violation) -> str:
+    nodes = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+    more = len(violation["nodes"]) - 5
+    if more > 0:
+        nodes += f"; and {more} more"
+    return f"{violation['impact']} {violation['id']}: {violation['help']} at {nodes} ({violation['helpUrl']})"
+
+
+@pytest.fixture
+def axe_violations(axe_script):
+    """Run axe-core on a page and return its serious and critical violations as readable lines.
+
+    `assert axe_violations(page) == []` then prints each rule, the elements it found and its help link.
+    """
+
+    def run(page) -> list[str]:
+        page.add_script_tag(path=str(axe_script))
+        results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        return [_describe_violation(v) for v in results["violations"] if v["impact"] in SEVERE_IMPACTS]
+
+    return run

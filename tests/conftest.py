@@ -1,0 +1,129 @@
+"""Shared test setup: which outside services are here, and the rule that CI may not skip for a missing one.
+
+Mark a test `postgres`, `redis` or `browser` (or use the `redis_url`, `chromium_executable`, `axe_script`
+fixtures) and it runs when the service is there; otherwise it is skipped with a reason starting with
+“missing service:”. With CI=true that skip is reported as a failure, so CI cannot pass by running less.
+"""
+
+import functools
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API keeps an asyncio event loop in the main thread from the first browser test
+# on, and Django then refuses every ORM call there, though the calls really are synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+MISSING_SERVICE = "missing service: "
+CHROMIUM_PATHS = (Path("/usr/lib/chromium/chromium"), Path("/usr/bin/chromium"))
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+REDIS_URL_VARIABLES = ("REDIS_URL", "CELERY_BROKER_URL")
+
+
+def on_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def service_missing(reason: str):
+    """Skip the current test because a service is missing (a failure under CI=true)."""
+    pytest.skip(MISSING_SERVICE + reason)
+
+
+def postgres_missing_reason() -> str | None:
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return None
+    return "PostgreSQL: the test database is not PostgreSQL (set DATABASE_URL=postgres://…)"
+
+
+@functools.cache
+def redis_server_url() -> str | None:
+    """The first of REDIS_URL, CELERY_BROKER_URL that is a redis:// URL answering PING."""
+    import redis
+
+    for variable in REDIS_URL_VARIABLES:
+        url = os.environ.get(variable, "")
+        if not url.startswith(("redis://", "rediss://")):
+            continue
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+        except redis.RedisError:
+            continue
+        return url
+    return None
+
+
+def redis_missing_reason() -> str | None:
+    if redis_server_url():
+        return None
+    return "Redis: neither REDIS_URL nor CELERY_BROKER_URL is a reachable redis:// server"
+
+
+def chromium_path() -> Path | None:
+    return next((path for path in CHROMIUM_PATHS if path.is_file()), None)
+
+
+def browser_missing_reason() -> str | None:
+    if chromium_path() is None:
+        return "Chromium: install Debian's chromium package (/usr/lib/chromium/chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright for Python: install requirements-dev.txt"
+    return None
+
+
+def axe_missing_reason() -> str | None:
+    if AXE_SCRIPT.is_file():
+        return None
+    return f"axe-core: run `npm ci` to install {AXE_SCRIPT.relative_to(ROOT)}"
+
+
+MARKER_CHECKS = {
+    "postgres": postgres_missing_reason,
+    "redis": redis_missing_reason,
+    "browser": browser_missing_reason,
+}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    for marker, missing_reason in MARKER_CHECKS.items():
+        if item.get_closest_marker(marker) and (reason := missing_reason()):
+            service_missing(reason)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.skipped and on_ci() and isinstance(report.longrepr, tuple):
+        reason = report.longrepr[2].removeprefix("Skipped: ")
+        if reason.startswith(MISSING_SERVICE):
+            report.outcome = "failed"
+            report.longrepr = f"CI=true, so a test may not be skipped for a {reason}"
+    return report
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """URL of a reachable Redis server, from REDIS_URL or CELERY_BROKER_URL."""
+    if reason := redis_missing_reason():
+        service_missing(reason)
+    return redis_server_url()
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> Path:
+    """Debian's Chromium, with Playwright for Python importable to drive it."""
+    if reason := browser_missing_reason():
+        service_missing(reason)
+    return chromium_path()
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """axe-core's browser bundle, installed by `npm ci`."""
+    if reason := axe_missing_reason():
+        service_missing(reason)
+    return AXE_SCRIPT
