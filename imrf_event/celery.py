@@ -9,3 +9,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imrf_event.settings")
 app = Celery("imrf_event")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Run by `celery -A imrf_event beat` (one beat process per deployment). Each message expires
+# before the next one is due, so a stopped worker does not face a pile of identical runs.
+app.conf.beat_schedule = {
+    "send-due-reminders": {
+        "task": "registration.send_due_reminders",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "requeue-stale-emails": {
+        "task": "registration.requeue_stale_emails",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
+}
