@@ -6,9 +6,11 @@
     return;
   }
   var visitorZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // A 24-hour clock, like the meeting's own column, so the two read side by side.
   var format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
     hour: "2-digit",
     minute: "2-digit",
+    hourCycle: "h23",
     timeZoneName: "short",
   });
   table.querySelectorAll("td.local-time-col").forEach(function (cell) {
