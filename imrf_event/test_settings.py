@@ -12,3 +12,6 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests post many forms from one address; the throttle test sets its own limit.
 REGISTRATION_POSTS_PER_MINUTE = 100_000
+# Tasks run in-process even when the environment names a broker (CI exports CELERY_BROKER_URL
+# for the Redis tests); a test that wants the real broker switches eager mode off itself.
+CELERY_TASK_ALWAYS_EAGER = True
