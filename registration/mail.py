@@ -291,7 +291,7 @@ def email_send(*, email_id: int, now: datetime.datetime | None = None) -> dateti
     # Outside the transaction: a row lock must not be held through a slow SMTP conversation.
     try:
         email_message_build(email=email).send()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row, none is lost
         return _email_send_failed(email=email, exc=exc)
     email.mark_sent(message_id=email.message_id)
     logger.info("email sent", extra={"email_id": email.pk, "kind": email.kind})
@@ -441,11 +441,12 @@ def reminder_send(*, reminder: Reminder, batch_size: int = REMINDER_BATCH_SIZE) 
     recipients = reminder_recipients(reminder=reminder)
     while batch := list(recipients.filter(pk__gt=last_pk)[:batch_size]):
         last_pk = batch[-1].pk
-        created += _reminder_batch_queue(reminder=reminder, registrations=batch)
+        created += reminder_batch_queue(reminder=reminder, registrations=batch)
     return created
 
 
-def _reminder_batch_queue(*, reminder: Reminder, registrations: list[Registration]) -> int:
+def reminder_batch_queue(*, reminder: Reminder, registrations: list[Registration]) -> int:
+    """Write this reminder's rows for `registrations` in one transaction and queue the rows written here."""
     emails = []
     for registration in registrations:
         # The meeting is the reminder's, already loaded: no query per registrant.
@@ -466,11 +467,17 @@ def _reminder_batch_queue(*, reminder: Reminder, registrations: list[Registratio
 
 
 def reminder_send_due(*, now: datetime.datetime) -> int:
-    """Queue every reminder that is due for meetings not yet started; return how many rows were created."""
-    created = 0
+    """Queue the reminders that are due for meetings not yet started; return how many rows were created.
+
+    Per meeting only the latest due reminder goes out: after an outage, a "one week before"
+    reminder overtaken by the "one day before" one is not sent late beside it.
+    """
+    latest_due: dict[int, Reminder] = {}
     for reminder in Reminder.objects.filter(meeting__starts_at__gt=now).select_related("meeting"):
-        if reminder.send_at <= now:
-            created += reminder_send(reminder=reminder)
+        current = latest_due.get(reminder.meeting_id)
+        if reminder.send_at <= now and (current is None or reminder.send_at > current.send_at):
+            latest_due[reminder.meeting_id] = reminder
+    created = sum(reminder_send(reminder=reminder) for reminder in latest_due.values())
     if created:
         logger.info("queued %d reminder(s)", created)
     return created

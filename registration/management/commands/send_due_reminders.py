@@ -1,0 +1,30 @@
+"""Queue due reminders and re-queue lost emails: what Celery beat runs, for cron or a quickstart without beat."""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from registration import mail
+
+
+class Command(BaseCommand):
+    help = "Queue the reminders that are due and re-queue emails whose task was lost; with --every, keep doing it."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--every",
+            type=int,
+            metavar="SECONDS",
+            help="Run again every SECONDS until stopped (a stand-in for Celery beat in the quickstart).",
+        )
+
+    def handle(self, *args, every=None, **options):
+        while True:
+            now = timezone.now()
+            reminders = mail.reminder_send_due(now=now)
+            requeued = mail.email_requeue_stale(now=now)
+            self.stdout.write(f"{now:%Y-%m-%d %H:%M} UTC: reminders: {reminders}, re-queued: {requeued}")
+            if not every:
+                return
+            time.sleep(every)
