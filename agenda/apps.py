@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class AgendaConfig(AppConfig):
     name = "agenda"
     verbose_name = "Meeting and agenda"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -5,9 +5,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from . import selectors
+from .cache import cached_page
 from .calendar import meeting_ical
 
 
+@cached_page
 def meeting_detail(request):
     meeting = selectors.meeting_get_current()
     context = {
@@ -17,9 +19,14 @@ def meeting_detail(request):
         "languages": list(meeting.interpretation_languages.all()),
         "registration_open": meeting.is_registration_open(),
     }
-    return render(request, "agenda/meeting_detail.html", context)
+    response = render(request, "agenda/meeting_detail.html", context)
+    if context["registration_open"]:
+        # The page says registration is open; it must not be served after it closes.
+        response.cache_until = meeting.registration_closes_at
+    return response
 
 
+@cached_page
 def agenda(request):
     meeting = selectors.meeting_get_current()
     context = {
@@ -31,6 +38,7 @@ def agenda(request):
     return render(request, "agenda/agenda.html", context)
 
 
+@cached_page
 def meeting_calendar(request):
     meeting = selectors.meeting_get_current()
     response = HttpResponse(

@@ -1,8 +1,10 @@
 """Settings for the test suite: the real settings with a fast hasher and in-memory email."""
 
+import datetime
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("LOG_FORMAT", "plain")
 
 from .settings import *  # noqa: F403
 
@@ -12,6 +14,14 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests post many forms from one address; the throttle test sets its own limit.
 REGISTRATION_POSTS_PER_MINUTE = 100_000
+# Pages are rendered afresh in tests; the page-cache tests switch it on themselves.
+PAGE_CACHE_TIMEOUT = datetime.timedelta(0)
+# Tests talk plain HTTP to the test client and the live server; tests/test_deploy.py checks
+# the production defaults of these switches.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
 # Tasks run in-process even when the environment names a broker (CI exports CELERY_BROKER_URL
 # for the Redis tests); a test that wants the real broker switches eager mode off itself.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -1,9 +1,13 @@
 """Registration pages: the form, the thank-you page, the manage link and the privacy notice."""
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +19,11 @@ from .forms import RegistrationForm
 from .models import Registration
 from .throttle import client_address, throttle_hit
 
-SESSION_KEY = "registration_result"
+# The thank-you page learns what was registered from a short-lived signed cookie rather
+# than the session, so registering never writes a session row (and never needs one).
+RESULT_COOKIE = "registration_result"
+RESULT_COOKIE_SALT = "registration.thanks"
+RESULT_COOKIE_MAX_AGE = 3600
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,25 +45,33 @@ def register(request):
         if form.is_valid():
             data = {name: value for name, value in form.cleaned_data.items() if name in RegistrationForm.Meta.fields}
             result = services.registration_create(meeting=meeting, data=data, language=get_language() or "en")
-            request.session[SESSION_KEY] = {
-                "token": result.registration.manage_token if result.created else None,
-                "email": form.cleaned_data["email"],
-            }
-            return redirect("registration:thanks")
+            response = redirect("registration:thanks")
+            response.set_signed_cookie(
+                RESULT_COOKIE,
+                json.dumps({"id": result.registration.pk if result.created else None, "email": data["email"]}),
+                salt=RESULT_COOKIE_SALT,
+                max_age=RESULT_COOKIE_MAX_AGE,
+                path=reverse("registration:thanks"),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
     return render(request, "registration/register.html", {"meeting": meeting, "form": form})
 
 
 def thanks(request):
-    result = request.session.get(SESSION_KEY)
-    if not result:
+    try:
+        result = json.loads(
+            request.get_signed_cookie(RESULT_COOKIE, salt=RESULT_COOKIE_SALT, max_age=RESULT_COOKIE_MAX_AGE)
+        )
+    except (KeyError, signing.BadSignature, ValueError):
         return redirect("registration:register")
     meeting = meeting_get_current()
     registration = None
-    if result["token"]:
+    if result.get("id"):
         registration = (
-            Registration.objects.filter(manage_token=result["token"])
-            .select_related("meeting", "listening_language")
-            .first()
+            Registration.objects.filter(pk=result["id"]).select_related("meeting", "listening_language").first()
         )
     context = {"meeting": meeting, "registration": registration, "email": result["email"]}
     return render(request, "registration/thanks.html", context)
