@@ -1,6 +1,7 @@
 """Registration pages: the form, the thank-you page, the manage link and the privacy notice."""
 
 import json
+import secrets
 
 from django.conf import settings
 from django.contrib import messages
@@ -81,7 +82,13 @@ def _registration_for_token(token):
     registration = (
         Registration.objects.select_related("meeting", "listening_language").filter(manage_token=token).first()
     )
-    if registration is None or registration.anonymised_at:
+    # compare_digest: an exact, constant-time match even where a database collation
+    # would let a lookup match the token in another letter case.
+    if (
+        registration is None
+        or registration.anonymised_at
+        or not secrets.compare_digest(registration.manage_token, token)
+    ):
         raise Http404(_("This link is not valid. Please use the latest link from your email."))
     return registration
 
