@@ -63,8 +63,12 @@ def axe_violations(axe_script):
     `assert axe_violations(page) == []` then prints each rule, the elements it found and its help link.
     """
 
+    source = axe_script.read_text(encoding="utf-8")
+
     def run(page) -> list[str]:
-        page.add_script_tag(path=str(axe_script))
+        # Evaluated through Playwright rather than added as a <script>: the site's Content-Security-Policy
+        # rightly blocks inline scripts, and switching it off (bypass_csp) would hide the site's own breaches.
+        page.evaluate(source)
         results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
         return [_describe_violation(v) for v in results["violations"] if v["impact"] in SEVERE_IMPACTS]
 
