@@ -100,12 +100,11 @@ def _manage_url(registration: Registration) -> str:
     return settings.SITE_URL + reverse("registration:manage", args=[registration.manage_token])
 
 
-def _context(*, registration: Registration, meeting: Meeting) -> dict[str, Any]:
+def _meeting_context(*, meeting: Meeting) -> dict[str, Any]:
+    """What every email about `meeting` shows, in the active language."""
     return {
-        "registration": registration,
         "meeting": meeting,
         "when": meeting_when(meeting=meeting),
-        "manage_url": _manage_url(registration),
         "agenda_url": settings.SITE_URL + reverse("agenda:agenda"),
         "calendar_url": settings.SITE_URL + reverse("agenda:calendar"),
         "site_url": settings.SITE_URL,
@@ -132,10 +131,29 @@ def _subject_for(*, registration: Registration, kind: str) -> str:
     return _(SUBJECTS[kind])
 
 
-def _email_build(*, registration: Registration, kind: str, reminder: Reminder | None = None) -> OutgoingEmail:
+def _email_build(
+    *,
+    registration: Registration,
+    kind: str,
+    reminder: Reminder | None = None,
+    meeting_contexts: dict[str, dict[str, Any]] | None = None,
+) -> OutgoingEmail:
+    """The row for one email, rendered in the registrant's language.
+
+    `meeting_contexts` (language → meeting context) lets a batch of reminders about one meeting
+    format its dates and links once per language instead of once per registrant.
+    """
     meeting = registration.meeting
-    with translation.override(registration.language or settings.LANGUAGE_CODE):
-        context = _context(registration=registration, meeting=meeting)
+    language = registration.language or settings.LANGUAGE_CODE
+    meeting_contexts = {} if meeting_contexts is None else meeting_contexts
+    with translation.override(language):
+        if language not in meeting_contexts:
+            meeting_contexts[language] = _meeting_context(meeting=meeting)
+        context = {
+            **meeting_contexts[language],
+            "registration": registration,
+            "manage_url": _manage_url(registration),
+        }
         if reminder is not None:
             subject, text, html = _reminder_render(reminder=reminder, context=context)
         else:
@@ -431,11 +449,12 @@ def reminder_recipients(*, reminder: Reminder) -> QuerySet[Registration]:
     return registrations.select_related("listening_language").order_by("pk")
 
 
-def reminder_send(*, reminder: Reminder, batch_size: int = REMINDER_BATCH_SIZE) -> int:
+def reminder_send(*, reminder: Reminder, batch_size: int | None = None) -> int:
     """Write and queue this reminder for each registrant who has not had it; return how many rows were created.
 
     A constant number of queries per batch of `batch_size` registrants, whatever their number.
     """
+    batch_size = batch_size or REMINDER_BATCH_SIZE
     created = 0
     last_pk = 0
     recipients = reminder_recipients(reminder=reminder)
@@ -448,10 +467,18 @@ def reminder_send(*, reminder: Reminder, batch_size: int = REMINDER_BATCH_SIZE) 
 def reminder_batch_queue(*, reminder: Reminder, registrations: list[Registration]) -> int:
     """Write this reminder's rows for `registrations` in one transaction and queue the rows written here."""
     emails = []
+    meeting_contexts = {}
     for registration in registrations:
         # The meeting is the reminder's, already loaded: no query per registrant.
         registration.meeting = reminder.meeting
-        emails.append(_email_build(registration=registration, kind=OutgoingEmail.Kind.REMINDER, reminder=reminder))
+        emails.append(
+            _email_build(
+                registration=registration,
+                kind=OutgoingEmail.Kind.REMINDER,
+                reminder=reminder,
+                meeting_contexts=meeting_contexts,
+            )
+        )
     with transaction.atomic():
         # A concurrent run (beat firing twice, two workers) may have written some of these rows:
         # the unique constraint drops ours, and our random Message-IDs tell which rows are ours,
