@@ -1,0 +1,133 @@
+"""Admin for the meeting and its agenda: schedule, speakers, IMRF sessions, roundtables, objectives, languages."""
+
+from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    AgendaItem,
+    GcmObjective,
+    ImrfSession,
+    ImrfSessionPoint,
+    InterpretationLanguage,
+    KeyDate,
+    Meeting,
+    MeetingTopic,
+    Roundtable,
+    Speaker,
+)
+
+
+@admin.register(InterpretationLanguage)
+class InterpretationLanguageAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "position")
+    list_editable = ("position",)
+    ordering = ("position", "name")
+    search_fields = ("name", "code")
+
+
+class MeetingTopicInline(admin.TabularInline):
+    model = MeetingTopic
+    fields = ("kind", "position", "text")
+    ordering = ("kind", "position")
+    extra = 0
+
+
+class KeyDateInline(admin.TabularInline):
+    model = KeyDate
+    fields = ("date", "end_date", "precision", "title", "description")
+    ordering = ("date", "title")
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("title", "starts_at", "registration_deadline", "format", "requires_approval")
+    list_filter = ("format", "requires_approval")
+    search_fields = ("title", "short_name", "slug")
+    prepopulated_fields = {"slug": ("short_name",)}
+    filter_horizontal = ("interpretation_languages",)
+    readonly_fields = ("updated_at",)
+    inlines = (MeetingTopicInline, KeyDateInline)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = (
+        (None, {"fields": ("title", "subtitle", "short_name", "slug")}),
+        (_("When and where"), {"fields": ("starts_at", "ends_at", "time_zone", "format", "format_description")}),
+        (_("Joining"), {"fields": ("platform", "platform_url")}),
+        (
+            _("Registration"),
+            {"fields": ("registration_deadline", "requires_approval", "contact_email", "registration_note")},
+        ),
+        (_("Interpretation"), {"fields": ("interpretation_languages", "interpretation_note")}),
+        (
+            _("Concept note"),
+            {
+                "fields": (
+                    "introduction",
+                    "purpose",
+                    "topics_intro",
+                    "opportunities_intro",
+                    "audience",
+                    "organisers",
+                    "interventions_note",
+                    "diversity_note",
+                )
+            },
+        ),
+        (_("Record"), {"fields": ("updated_at",)}),
+    )
+
+
+class SpeakerInline(admin.TabularInline):
+    model = Speaker
+    fields = ("position", "role", "honorific", "name", "job_title", "organisation")
+    ordering = ("position",)
+    extra = 0
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ("starts_at", "ends_at", "short_title", "meeting")
+    list_display_links = ("starts_at", "short_title")
+    list_filter = ("meeting",)
+    list_select_related = ("meeting",)
+    search_fields = ("title", "speakers__name")
+    ordering = ("meeting", "starts_at", "position")
+    inlines = (SpeakerInline,)
+
+    @admin.display(description=_("activity"), ordering="title")
+    def short_title(self, item):
+        return str(item)
+
+
+class ImrfSessionPointInline(admin.StackedInline):
+    model = ImrfSessionPoint
+    fields = ("position", "text", "sub_points")
+    ordering = ("position",)
+    extra = 0
+
+
+@admin.register(ImrfSession)
+class ImrfSessionAdmin(admin.ModelAdmin):
+    list_display = ("date", "period", "title", "facilitator", "meeting")
+    list_filter = ("meeting", "period")
+    list_select_related = ("meeting",)
+    ordering = ("meeting", "date", "-period")
+    inlines = (ImrfSessionPointInline,)
+
+
+@admin.register(Roundtable)
+class RoundtableAdmin(admin.ModelAdmin):
+    list_display = ("number", "name", "un_agencies", "meeting")
+    list_filter = ("meeting",)
+    list_select_related = ("meeting",)
+    ordering = ("meeting", "number")
+    filter_horizontal = ("objectives",)
+
+
+@admin.register(GcmObjective)
+class GcmObjectiveAdmin(admin.ModelAdmin):
+    list_display = ("number", "short_label", "title")
+    list_display_links = ("number", "short_label")
+    search_fields = ("title", "short_label")
+    ordering = ("number",)
