@@ -1,0 +1,238 @@
+"""Registration exports: a table of columns and rows built once, written as CSV or XLSX and streamed."""
+
+import abc
+import csv
+import datetime
+import io
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+from .models import Registration
+
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection");
+# tab and carriage return let an attacker hide the sign behind whitespace Excel strips.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CHUNK_ROWS = 2000
+# CSV rows are sent in pieces of about this many characters, not one tiny chunk per row.
+CSV_CHUNK_CHARS = 64 * 1024
+
+# Every column of the model in declaration order, which follows the form's sections;
+# the manage token is a password to the registration and stays out of every file.
+EXPORT_FIELDS = tuple(field.name for field in Registration._meta.concrete_fields if field.name != "manage_token")
+# Seen individually only with the registration.view_diversity_answers permission.
+DIVERSITY_FIELDS = frozenset({"gender_self_description", "age_group", "disability", "migrant_or_diaspora", "youth"})
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[Registration], object]
+
+
+def _local(value: datetime.datetime | None, registration: Registration):
+    # Spreadsheets have no time zones: write the meeting's wall-clock time, which the header says.
+    if value is None:
+        return None
+    return timezone.localtime(value, registration.meeting.tzinfo).replace(tzinfo=None)
+
+
+def _field_column(name: str) -> Column:
+    field = Registration._meta.get_field(name)
+    header = str(field.verbose_name)
+    if name == "meeting":
+        return Column(header, lambda r: r.meeting.slug)
+    if name == "country":
+        return Column(header, lambda r: r.country.name)
+    if name == "listening_language":
+        return Column(header, lambda r: r.listening_language.name)
+    if field.get_internal_type() == "BooleanField":
+        return Column(header, lambda r: _("Yes") if getattr(r, name) else _("No"))
+    if field.get_internal_type() == "DateTimeField":
+        return Column(f"{header} ({_('meeting time')})", lambda r: _local(getattr(r, name), r))
+    if field.choices:
+        return Column(header, lambda r: getattr(r, f"get_{name}_display")())
+    return Column(header, lambda r: getattr(r, name))
+
+
+class Table:
+    """Columns over a queryset, read in chunks so memory does not grow with the number of rows."""
+
+    def __init__(self, *, queryset: QuerySet, columns: list[Column]):
+        self.queryset = queryset
+        self.columns = columns
+
+    def header(self) -> list[str]:
+        return [column.header for column in self.columns]
+
+    def records(self) -> Iterator[Registration]:
+        return self.queryset.select_related("meeting", "listening_language").iterator(chunk_size=CHUNK_ROWS)
+
+    def rows(self) -> Iterator[list]:
+        for registration in self.records():
+            yield [column.value(registration) for column in self.columns]
+
+
+def registration_table(*, queryset: QuerySet, include_diversity: bool = False) -> Table:
+    """Every registration field, one column each; diversity answers only for those allowed to see them."""
+    names = [name for name in EXPORT_FIELDS if include_diversity or name not in DIVERSITY_FIELDS]
+    return Table(queryset=queryset, columns=[_field_column(name) for name in names])
+
+
+SPEAKER_FIELDS = (
+    "honorific",
+    "first_name",
+    "last_name",
+    "organisation",
+    "country",
+    "category",
+    "intervention_coordination",
+    "intervention_group",
+    "intervention_topic",
+    "email",
+    "created_at",
+)
+
+
+class SpeakersTable(Table):
+    """The moderator's speakers' list: one row per request to take the floor, coordinated groups together.
+
+    Takes the queryset of `selectors.registration_speakers_list`, ordered and annotated with `speaking_group`.
+    """
+
+    def __init__(self, *, queryset: QuerySet):
+        super().__init__(queryset=queryset, columns=[_field_column(name) for name in SPEAKER_FIELDS])
+
+    def header(self) -> list[str]:
+        return [_("order"), _("group"), *super().header()]
+
+    def rows(self) -> Iterator[list]:
+        group_number, group_key = 0, None
+        for order, registration in enumerate(self.records(), start=1):
+            if registration.speaking_group != group_key:
+                group_number, group_key = group_number + 1, registration.speaking_group
+            yield [order, group_number, *(column.value(registration) for column in self.columns)]
+
+
+def formula_safe(value: str) -> str:
+    """The text with a leading apostrophe if a spreadsheet would otherwise run it as a formula."""
+    if value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+class Exporter(abc.ABC):
+    """One file format; subclasses say what they write and how."""
+
+    identifier = ""
+    label = ""
+    content_type = ""
+    extension = ""
+
+    def __init__(self, *, table: Table, filename_stem: str):
+        self.table = table
+        self.filename = f"{filename_stem}.{self.extension}"
+
+    @abc.abstractmethod
+    def response(self):
+        """The HTTP response carrying the file as an attachment."""
+
+
+class CsvExporter(Exporter):
+    identifier = "csv"
+    label = gettext_lazy("CSV")
+    content_type = "text/csv; charset=utf-8"
+    extension = "csv"
+
+    @staticmethod
+    def _text(value) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime.datetime):
+            return value.isoformat(sep=" ", timespec="minutes")
+        if isinstance(value, str):
+            return formula_safe(value)
+        return str(value)
+
+    def chunks(self) -> Iterator[bytes]:
+        # The byte-order mark tells Excel the file is UTF-8, so Cyrillic and Đ survive a double-click.
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        writer.writerow(self.table.header())
+        for row in self.table.rows():
+            writer.writerow([self._text(value) for value in row])
+            if buffer.tell() >= CSV_CHUNK_CHARS:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode("utf-8")
+
+    def response(self):
+        response = StreamingHttpResponse(self.chunks(), content_type=self.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
+        return response
+
+
+class XlsxExporter(Exporter):
+    """openpyxl's write-only mode streams rows to a temporary file; the finished file is then streamed back.
+
+    An XLSX is a zip whose directory comes last, so it cannot be sent before it is complete;
+    writing it to disk rather than memory keeps memory flat however many rows there are.
+    """
+
+    identifier = "xlsx"
+    label = gettext_lazy("Excel")
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    extension = "xlsx"
+
+    def _cell(self, sheet, value):
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if value.startswith(FORMULA_TRIGGERS):
+                # Stored as a string cell, shown with Excel's own quote prefix: never a formula,
+                # and not turned into one when someone edits the cell.
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"
+                cell.quotePrefix = True
+                return cell
+        return value
+
+    def write(self, handle):
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("Registrations"))
+        sheet.freeze_panes = "A2"
+        bold = Font(bold=True)
+        header = []
+        for text in self.table.header():
+            cell = WriteOnlyCell(sheet, value=text)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for row in self.table.rows():
+            sheet.append([self._cell(sheet, value) for value in row])
+        workbook.save(handle)
+
+    def response(self):
+        # Not a `with` block: FileResponse closes (and so deletes) the file once it is sent.
+        handle = tempfile.TemporaryFile()  # noqa: SIM115
+        try:
+            self.write(handle)
+        except BaseException:
+            handle.close()
+            raise
+        handle.seek(0)
+        return FileResponse(handle, as_attachment=True, filename=self.filename, content_type=self.content_type)
+
+
+EXPORTERS = {exporter.identifier: exporter for exporter in (CsvExporter, XlsxExporter)}
