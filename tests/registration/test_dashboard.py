@@ -1,0 +1,267 @@
+"""The dashboard: its numbers against a known set of registrations, small groups hidden, constant queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from registration.models import Registration
+from registration.selectors import SafeCount, counts_protect, dashboard_get
+from tests.factories import MeetingFactory, RegistrationFactory
+from tests.registration.roles import ORGANISERS, user_create
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("admin:registration_dashboard")
+Status = Registration.Status
+Category = Registration.Category
+Gender = Registration.Gender
+Level = Registration.AttendanceLevel
+
+
+@pytest.fixture
+def known(meeting):
+    """Eleven active registrations, one cancelled and one pending, over two days with a quiet day between."""
+    language = {language.code: language for language in meeting.interpretation_languages.all()}
+    day_one = meeting.starts_at - datetime.timedelta(days=10)
+    day_three = day_one + datetime.timedelta(days=2)
+
+    def register(count, **fields):
+        for _index in range(count):
+            RegistrationFactory(meeting=meeting, **fields)
+
+    register(
+        6,
+        category=Category.MEMBER_STATE,
+        country="AT",
+        gender=Gender.WOMAN,
+        imrf_attendance_level=Level.MINISTER,
+        listening_language=language["en"],
+        age_group=Registration.AgeGroup.FROM_35_TO_49,
+        created_at=day_one,
+    )
+    register(
+        1,
+        category=Category.MEMBER_STATE,
+        country="AZ",
+        gender=Gender.MAN,
+        imrf_attendance_level=Level.TECHNICAL,
+        listening_language=language["fr"],
+        age_group=Registration.AgeGroup.UNDER_25,
+        other_language="Albanian",
+        other_language_reason="Our delegation works in Albanian.",
+        created_at=day_one,
+    )
+    register(
+        1,
+        category=Category.MEMBER_STATE,
+        country="AZ",
+        gender=Gender.MAN,
+        imrf_attendance_level=Level.HEAD_OF_STATE,
+        listening_language=language["fr"],
+        age_group=Registration.AgeGroup.UNDER_25,
+        other_language=" albanian ",
+        created_at=day_three,
+    )
+    register(
+        2,
+        category=Category.CIVIL_SOCIETY,
+        country="RS",
+        gender=Gender.WOMAN,
+        imrf_attendance_level="",
+        listening_language=language["bcms"],
+        disability="yes",
+        other_language="Turkish",
+        created_at=day_three,
+    )
+    register(
+        1,
+        category=Category.CIVIL_SOCIETY,
+        country="RS",
+        gender=Gender.NON_BINARY,
+        imrf_attendance_level="",
+        listening_language=language["bcms"],
+        created_at=day_three,
+    )
+    register(1, category=Category.MEMBER_STATE, country="BE", status=Status.CANCELLED, created_at=day_three)
+    register(1, category=Category.MEMBER_STATE, country="BG", status=Status.PENDING, created_at=day_three)
+    return meeting
+
+
+def test_dashboard_totals_by_status_and_category(known):
+    dashboard = dashboard_get(meeting=known)
+
+    assert [(row.label, row.value) for row in dashboard.status_rows] == [
+        ("Registered", 11),
+        ("Pending approval", 1),
+        ("Declined", 0),
+        ("Cancelled", 1),
+    ]
+    lines = {line["key"]: line for line in dashboard.status_by_category.lines}
+    assert lines[Category.MEMBER_STATE]["counts"] == [8, 1, 0, 1]
+    assert lines[Category.CIVIL_SOCIETY]["total"] == 3
+    assert dashboard.status_by_category.total == 13
+    assert dashboard.counted == 11
+
+
+def test_dashboard_member_states_represented_and_not_yet(known):
+    dashboard = dashboard_get(meeting=known)
+
+    assert [(row.label, row.value) for row in dashboard.unece_represented] == [("Austria", 6), ("Azerbaijan", 2)]
+    assert len(dashboard.unece_missing) == 54
+    # Serbia has civil society but no government; Belgium cancelled; Bulgaria is pending.
+    assert {"Serbia", "Belgium", "Bulgaria"} <= set(dashboard.unece_missing)
+    assert "Austria" not in dashboard.unece_missing
+    assert [(row.label, row.value) for row in dashboard.countries] == [("Austria", 6), ("Serbia", 3), ("Azerbaijan", 2)]
+
+
+def test_dashboard_listeners_and_every_other_language_request(known):
+    dashboard = dashboard_get(meeting=known)
+
+    assert {row.label: row.value for row in dashboard.listeners} == {
+        "English": 6,
+        "French": 2,
+        "Spanish": 0,
+        "Russian": 0,
+        "Bosnian, Croatian, Montenegrin, and Serbian (BCMS)": 3,
+    }
+    assert [(row.label, row.value) for row in dashboard.other_languages] == [("Albanian", 2), ("Turkish", 2)]
+    assert len(dashboard.other_language_requests) == 4
+    assert dashboard.other_language_requests[0].reason == "Our delegation works in Albanian."
+
+
+def test_dashboard_gender_by_category(known):
+    dashboard = dashboard_get(meeting=known)
+
+    lines = {line["key"]: line["counts"] for line in dashboard.gender_by_category.lines}
+    assert lines[Category.MEMBER_STATE] == [6, 2, 0, 0]
+    assert lines[Category.CIVIL_SOCIETY] == [2, 0, 1, 0]
+    assert dashboard.gender_by_category.column_totals == [8, 2, 1, 0]
+
+
+def test_dashboard_hides_diversity_groups_under_five(known):
+    dashboard = dashboard_get(meeting=known)
+
+    questions = {question.label: dict(question.answers) for question in dashboard.diversity}
+    age = questions["age group"]
+    assert age["35–49"] == SafeCount(6)
+    assert str(age["Under 25"]) == "fewer than 5"
+    assert str(age["No answer"]) == "fewer than 5"
+    disability = questions["identifies as a person with a disability"]
+    assert str(disability["Yes"]) == "fewer than 5"
+    # The only small group: the next smallest is hidden too, or 11 − 9 would give it away.
+    assert str(disability["No answer"]) == "not shown"
+    assert str(disability["No"]) == "0"
+
+
+def test_dashboard_attendance_level_per_member_state(known):
+    dashboard = dashboard_get(meeting=known)
+
+    assert [(line.country, line.highest_level, line.levels) for line in dashboard.attendance] == [
+        ("Azerbaijan", "Head of State or Government", [("Head of State or Government", 1), ("Technical level", 1)]),
+        ("Austria", "Minister", [("Minister", 6)]),
+    ]
+    assert [(row.label, row.value) for row in dashboard.attendance_summary] == [
+        ("Head of State or Government", 1),
+        ("Minister", 1),
+    ]
+
+
+def test_dashboard_registrations_per_day_include_quiet_days(known):
+    dashboard = dashboard_get(meeting=known)
+
+    assert [row.value for row in dashboard.per_day] == [7, 0, 6]
+
+
+@pytest.mark.parametrize(
+    ("values", "shown"),
+    [
+        ([10, 3, 20], ["not shown", "fewer than 5", "20"]),
+        ([10, 3, 2], ["10", "fewer than 5", "fewer than 5"]),
+        ([0, 3, 0], ["0", "fewer than 5", "0"]),
+        ([5, 6, 7], ["5", "6", "7"]),
+    ],
+)
+def test_counts_protect(values, shown):
+    assert [str(count) for count in counts_protect(values)] == shown
+
+
+def test_dashboard_page_shows_the_figures_and_charts(client, known):
+    client.force_login(user_create(username="organiser", group=ORGANISERS))
+
+    response = client.get(DASHBOARD)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "fewer than 5" in content
+    assert "<li>Serbia</li>" in content
+    assert content.count('<svg class="chart chart-') == 4
+    assert 'id="listeners"' in content and 'id="per-day-table"' in content
+
+
+def test_dashboard_page_escapes_what_participants_typed(client, meeting):
+    client.force_login(user_create(username="organiser", group=ORGANISERS))
+    RegistrationFactory(meeting=meeting, other_language="<script>x</script>", other_language_reason="<b>why</b>")
+
+    content = client.get(DASHBOARD).content.decode()
+
+    assert "<script>x</script>" not in content
+    assert "&lt;script&gt;x&lt;/script&gt;" in content
+
+
+def test_dashboard_page_shows_the_chosen_meeting(client, meeting):
+    client.force_login(user_create(username="organiser", group=ORGANISERS))
+    other = MeetingFactory(title="Another meeting")
+    RegistrationFactory(meeting=other, country="MT")
+
+    response = client.get(DASHBOARD, {"meeting": other.pk})
+
+    assert response.context["meeting"] == other
+    assert response.context["dashboard"].counted == 1
+
+
+def test_dashboard_page_without_a_meeting_says_so(client):
+    client.force_login(user_create(username="organiser", group=ORGANISERS))
+
+    response = client.get(DASHBOARD)
+
+    assert response.status_code == 200
+    assert "No meeting has been loaded yet." in response.content.decode()
+
+
+def test_dashboard_runs_a_fixed_number_of_queries(meeting, django_assert_num_queries):
+    RegistrationFactory(meeting=meeting)
+
+    with django_assert_num_queries(7):
+        dashboard_get(meeting=meeting)
+
+
+def test_dashboard_page_runs_as_many_queries_for_1000_registrations_as_for_10(client, meeting):
+    client.force_login(user_create(username="organiser", group=ORGANISERS))
+    language = meeting.interpretation_languages.order_by("position", "pk").first()
+
+    def bulk(count, start):
+        Registration.objects.bulk_create(
+            RegistrationFactory.build(
+                meeting=meeting,
+                listening_language=language,
+                email=f"bulk{start + index}@example.org",
+                country=["AT", "RS", "FR", "KE"][index % 4],
+                other_language="Albanian" if index % 50 == 0 else "",
+            )
+            for index in range(count)
+        )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(DASHBOARD)
+        assert response.status_code == 200
+        return len(captured)
+
+    bulk(10, 0)
+    few = queries()
+    bulk(990, 10)
+
+    assert queries() == few
