@@ -1,0 +1,17 @@
+"""Users as the roles data migration defines them (Organisers, Viewers), for the admin tests."""
+
+from django.contrib.auth.models import Group, Permission, User
+
+ORGANISERS = "Organisers"
+VIEWERS = "Viewers"
+
+
+def user_create(*, username: str, group: str | None = None, is_staff: bool = True, permissions=()) -> User:
+    """A user in `group` (made by the migration) with extra `permissions` as "app_label.codename"."""
+    user = User.objects.create_user(username=username, password="not-used", is_staff=is_staff)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return user
