@@ -265,7 +265,8 @@ def smtp_error_is_transient(exc: BaseException) -> bool:
     return isinstance(exc, OSError)
 
 
-def _retry_delay(attempts: int) -> datetime.timedelta:
+def email_retry_delay(*, attempts: int) -> datetime.timedelta:
+    """How long to wait after the `attempts`-th failed try: doubling from RETRY_FIRST_DELAY, capped."""
     return min(RETRY_FIRST_DELAY * 2 ** max(attempts - 1, 0), RETRY_MAX_DELAY)
 
 
@@ -319,7 +320,7 @@ def email_send(*, email_id: int, now: datetime.datetime | None = None) -> dateti
 def _email_send_failed(*, email: OutgoingEmail, exc: Exception) -> datetime.timedelta | None:
     error = f"{type(exc).__name__}: {exc}"
     if smtp_error_is_transient(exc) and email.attempts < MAX_ATTEMPTS:
-        delay = _retry_delay(email.attempts)
+        delay = email_retry_delay(attempts=email.attempts)
         email.mark_queued(error=error, retry_at=timezone.now() + delay)
         logger.warning("email %s: transient error, retrying in %s: %s", email.pk, delay, error)
         return delay

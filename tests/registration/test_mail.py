@@ -150,13 +150,27 @@ def test_email_send_missing_row_does_nothing():
     assert django_mail.outbox == []
 
 
-def test_send_email_transient_error_is_retried_then_sent(registration, smtp_failures):
-    smtp_failures.append(smtplib.SMTPServerDisconnected("Connection unexpectedly closed"))
-    email = _queue(registration)
+def _retry_due(email):
+    """Run the periodic re-queue at the moment it picks up `email` for its next attempt."""
+    email.refresh_from_db()
+    due = email.next_attempt_at + mail.REQUEUE_QUEUED_AFTER + datetime.timedelta(seconds=1)
+    return mail.email_requeue_stale(now=due)
 
-    send_email.delay(email.pk)
+
+def test_send_email_transient_error_is_retried_then_sent(
+    registration, smtp_failures, django_capture_on_commit_callbacks
+):
+    smtp_failures.append(smtplib.SMTPServerDisconnected("Connection unexpectedly closed"))
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _queue(registration)
+    email.refresh_from_db()
+    after_first_try = (email.status, email.attempts, len(django_mail.outbox))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _retry_due(email)
 
     email.refresh_from_db()
+    assert after_first_try == (OutgoingEmail.Status.QUEUED, 1, 0)
     assert email.status == OutgoingEmail.Status.SENT
     assert email.attempts == 2
     assert len(django_mail.outbox) == 1
@@ -176,11 +190,32 @@ def test_email_send_transient_error_leaves_row_queued_with_backoff(registration,
     assert "451" in email.last_error
 
 
-def test_send_email_failing_on_every_try_is_marked_failed_with_the_error(registration, smtp_failures):
-    smtp_failures.extend(ConnectionRefusedError(111, "Connection refused") for _ in range(mail.MAX_ATTEMPTS + 2))
+def test_send_email_on_a_worker_retries_with_the_backoff_countdown(registration, smtp_failures, monkeypatch):
+    smtp_failures.append(ConnectionResetError(104, "Connection reset by peer"))
     email = _queue(registration)
+    retries = []
+    monkeypatch.setattr(send_email, "retry", lambda **kwargs: retries.append(kwargs) or RuntimeError("retry"))
+    send_email.push_request(is_eager=False, retries=0)
 
-    send_email.delay(email.pk)
+    try:
+        with pytest.raises(RuntimeError, match="retry"):
+            send_email.run(email.pk)
+    finally:
+        send_email.pop_request()
+
+    assert retries == [{"countdown": mail.RETRY_FIRST_DELAY.total_seconds()}]
+
+
+def test_send_email_failing_on_every_try_is_marked_failed_with_the_error(
+    registration, smtp_failures, django_capture_on_commit_callbacks
+):
+    smtp_failures.extend(ConnectionRefusedError(111, "Connection refused") for _ in range(mail.MAX_ATTEMPTS + 2))
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _queue(registration)
+
+    for _ in range(mail.MAX_ATTEMPTS + 1):
+        with django_capture_on_commit_callbacks(execute=True):
+            _retry_due(email)
 
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.FAILED
@@ -188,6 +223,13 @@ def test_send_email_failing_on_every_try_is_marked_failed_with_the_error(registr
     assert "Connection refused" in email.last_error
     assert len(smtp_failures) == 2, "no try beyond MAX_ATTEMPTS"
     assert django_mail.outbox == []
+
+
+def test_email_retry_delay_grows_and_is_bounded():
+    delays = [mail.email_retry_delay(attempts=attempts) for attempts in range(1, 10)]
+
+    assert delays[:5] == [datetime.timedelta(minutes=minutes) for minutes in (1, 2, 4, 8, 16)]
+    assert max(delays) == mail.RETRY_MAX_DELAY
 
 
 def test_send_email_recipient_refused_fails_at_once(registration, smtp_failures):
