@@ -520,29 +520,25 @@ def reminder_create_defaults(*, meeting: Meeting) -> list[Reminder]:
         "This is a reminder that {meeting_title} takes place on {start_time}.\n\n"
         "How to join: {join_link}"
     )
+    days_before = ((7, _("The meeting is in one week")), (1, _("The meeting is tomorrow")))
     reminders = [
         Reminder(
             meeting=meeting,
             kind=Reminder.Kind.DAYS_BEFORE,
-            days_before=7,
+            days_before=days,
             local_time=datetime.time(9, 0),
-            subject=_("The meeting is in one week"),
+            subject=subject,
             body=body,
-        ),
-        Reminder(
-            meeting=meeting,
-            kind=Reminder.Kind.DAYS_BEFORE,
-            days_before=1,
-            local_time=datetime.time(9, 0),
-            subject=_("The meeting is tomorrow"),
-            body=body,
-        ),
+        )
+        for days, subject in days_before
+    ]
+    reminders.append(
         Reminder(
             meeting=meeting,
             kind=Reminder.Kind.STARTING_SOON,
             minutes_before=60,
             subject=_("The meeting starts in one hour"),
             body=_("Dear {first_name},\n\n{meeting_title} starts at {start_time}.\n\nJoin here: {join_link}"),
-        ),
-    ]
+        )
+    )
     return Reminder.objects.bulk_create(reminders)

@@ -499,3 +499,22 @@ def test_email_send_skips_anything_for_an_anonymised_registration(registration):
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.SKIPPED
     assert django_mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("status", "subject", "phrase", "attachments"),
+    [
+        (Registration.Status.ACTIVE, "Your registration is confirmed", "has confirmed your registration", 1),
+        (Registration.Status.DECLINED, "About your registration", "cannot confirm your registration", 0),
+    ],
+)
+def test_email_queue_decision(django_capture_on_commit_callbacks, status, subject, phrase, attachments):
+    registration = RegistrationFactory(status=status)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _queue(registration, kind=OutgoingEmail.Kind.DECISION)
+
+    (message,) = django_mail.outbox
+    assert message.subject == f"[IMRF 100 days] {subject}"
+    assert phrase in message.body
+    assert len(message.attachments) == attachments
