@@ -18,6 +18,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from agenda.models import Meeting
+
 from .models import Registration
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection");
@@ -52,16 +54,19 @@ def _field_column(name: str) -> Column:
     header = str(field.verbose_name)
     if name == "meeting":
         return Column(header, lambda r: r.meeting.slug)
-    if name == "country":
-        return Column(header, lambda r: r.country.name)
     if name == "listening_language":
         return Column(header, lambda r: r.listening_language.name)
     if field.get_internal_type() == "BooleanField":
-        return Column(header, lambda r: _("Yes") if getattr(r, name) else _("No"))
+        yes, no = _("Yes"), _("No")
+        return Column(header, lambda r: yes if getattr(r, name) else no)
     if field.get_internal_type() == "DateTimeField":
         return Column(f"{header} ({_('meeting time')})", lambda r: _local(getattr(r, name), r))
     if field.choices:
-        return Column(header, lambda r: getattr(r, f"get_{name}_display")())
+        # Translated once per export: get_FOO_display() translates every label again on every row.
+        labels = {value: str(label) for value, label in field.flatchoices}
+        if name == "country":
+            return Column(header, lambda r: labels.get(r.country.code, r.country.code))
+        return Column(header, lambda r: labels.get(getattr(r, name), getattr(r, name)))
     return Column(header, lambda r: getattr(r, name))
 
 
@@ -76,7 +81,11 @@ class Table:
         return [column.header for column in self.columns]
 
     def records(self) -> Iterator[Registration]:
-        return self.queryset.select_related("meeting", "listening_language").iterator(chunk_size=CHUNK_ROWS)
+        # The few meetings are read once, not joined to every row: a meeting carries pages of text.
+        meetings = Meeting.objects.in_bulk()
+        for registration in self.queryset.select_related("listening_language").iterator(chunk_size=CHUNK_ROWS):
+            registration.meeting = meetings[registration.meeting_id]
+            yield registration
 
     def rows(self) -> Iterator[list]:
         for registration in self.records():
