@@ -123,7 +123,8 @@ class MeetingTopic(models.Model):
     text = models.TextField(_("text"))
 
     class Meta:
-        ordering = ["kind", "position"]
+        # Descending, so the topics come before the opportunities, as in the concept note.
+        ordering = ["-kind", "position"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
 

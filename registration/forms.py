@@ -165,7 +165,7 @@ class RegistrationForm(forms.ModelForm):
         self.fields["category"].choices = [("", _("Choose a category")), *Registration.Category.choices]
         for name in ("imrf_attendance_level", "age_group"):
             self.fields[name].choices = [("", _("Choose one")), *self.fields[name].choices[1:]]
-        for name in ("disability", "migrant_or_diaspora", "youth", "intervention_coordination"):
+        for name in ("gender", "disability", "migrant_or_diaspora", "youth", "intervention_coordination"):
             # RadioSelect from a blank-able model field offers an empty "---------" radio: drop it.
             self.fields[name].choices = [choice for choice in self.fields[name].choices if choice[0]]
         self.fields["email"].widget.attrs["autocomplete"] = "email"

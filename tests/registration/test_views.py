@@ -300,3 +300,10 @@ def test_privacy_notice_says_what_who_how_long_and_contact(client, meeting):
         assert heading in content
     assert "90 days after the meeting" in content
     assert meeting.contact_email in content
+
+
+def test_register_radio_groups_offer_no_empty_choice(client, meeting):
+    content = client.get(REGISTER).content.decode()
+
+    assert "---------" not in content
+    assert 'name="gender" value=""' not in content
