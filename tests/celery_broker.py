@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 from imrf_event.celery import app
 
-_CACHED_ON_AMQP = ("queues", "default_queue", "router")
+_CACHED_ON_AMQP = ("queues", "default_queue", "default_exchange", "router")
 
 
 def _forget_connections():

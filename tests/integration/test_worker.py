@@ -134,7 +134,10 @@ def worker(transactional_db, redis_url, smtp_inbox, tmp_path):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-            redis.Redis.from_url(redis_url).delete(queue)
+            # The queue, its priority sub-queues and kombu's bindings all carry the unique name.
+            server = redis.Redis.from_url(redis_url)
+            for key in server.scan_iter(match=f"*{queue}*"):
+                server.delete(key)
 
 
 def _worker_idle(app, node, queue, redis_url) -> bool:
