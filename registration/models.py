@@ -204,8 +204,17 @@ class Reminder(models.Model):
     minutes_before = models.PositiveSmallIntegerField(
         _("minutes before the start"), default=60, help_text=_("For the “starting soon” reminder.")
     )
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("body"), help_text=_("Joining details and the manage link are added below it."))
+    subject = models.CharField(
+        _("subject"), max_length=200, help_text=_("The meeting's short name is put in front, in brackets.")
+    )
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "You may write {first_name}, {last_name}, {full_name}, {meeting_title}, {short_name}, {start_time}, "
+            "{join_link}, {manage_link} or {contact_email}. The date and time, the joining link, the manage link "
+            "and the contact address are added below it."
+        ),
+    )
 
     class Meta:
         ordering = ["meeting", "kind", "-days_before"]
