@@ -190,7 +190,7 @@ def email_dispatch(*, email_ids: Iterable[int]) -> int:
 
     Returns how many task messages were published.
     """
-    from .tasks import send_email
+    from .tasks import send_email  # here, not at the top: the tasks module imports this one
 
     published = 0
     email_ids = list(email_ids)
