@@ -163,7 +163,7 @@ class RegistrationForm(forms.ModelForm):
         self.meeting = meeting
         self.fields["listening_language"].queryset = meeting.interpretation_languages.order_by("position", "name")
         self.fields["category"].choices = [("", _("Choose a category")), *Registration.Category.choices]
-        for name in ("imrf_attendance_level", "age_group"):
+        for name in ("imrf_attendance_level", "accreditation_route", "age_group"):
             self.fields[name].choices = [("", _("Choose one")), *self.fields[name].choices[1:]]
         for name in ("gender", "disability", "migrant_or_diaspora", "youth", "intervention_coordination"):
             # RadioSelect from a blank-able model field offers an empty "---------" radio: drop it.
