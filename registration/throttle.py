@@ -15,27 +15,19 @@ def client_address(request) -> str:
 
 
 def throttle_hit(*, scope: str, key: str, limit: int, window_seconds: int = 60) -> bool:
-    """Count one attempt; True when `key` is over `limit` attempts in the current window.
-
-    With the cache unreachable (Redis down) nothing is counted and nobody is refused: a
-    participant's registration matters more than the limit, and the honeypot still stands.
-    """
-    try:
-        return _throttle_count(scope=scope, key=key, limit=limit, window_seconds=window_seconds)
-    except Exception as exc:  # noqa: BLE001 - each cache backend raises its own connection errors
-        logger.warning("throttle unavailable, not counting: %s", exc.__class__.__name__)
-        return False
-
-
-def _throttle_count(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
+    """Count one attempt; True when `key` is over `limit` attempts in the current window."""
     window = int(time.time() // window_seconds)
     cache_key = f"throttle:{scope}:{key}:{window}"
-    # add() then incr() is atomic on Redis and local memory, so parallel requests all count.
-    if cache.add(cache_key, 1, timeout=window_seconds):
-        return limit < 1
     try:
-        return cache.incr(cache_key) > limit
-    except ValueError:
-        # The key expired between add() and incr().
-        cache.set(cache_key, 1, timeout=window_seconds)
-        return limit < 1
+        # add() then incr() is atomic on Redis and local memory, so parallel requests all count.
+        if cache.add(cache_key, 1, timeout=window_seconds):
+            return limit < 1
+        try:
+            return cache.incr(cache_key) > limit
+        except ValueError:
+            # The key expired between add() and incr().
+            cache.set(cache_key, 1, timeout=window_seconds)
+            return limit < 1
+    except Exception as exc:  # noqa: BLE001 - a cache outage must not stop people registering
+        logger.warning("throttle cache unavailable, not limiting: %s", exc.__class__.__name__)
+        return False

@@ -307,3 +307,16 @@ def test_register_radio_groups_offer_no_empty_choice(client, meeting):
 
     assert "---------" not in content
     assert 'name="gender" value=""' not in content
+
+
+@override_settings(REGISTRATION_POSTS_PER_MINUTE=1)
+def test_register_post_still_works_when_the_throttle_cache_is_down(client, meeting, form_data, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("cache server unreachable")
+
+    monkeypatch.setattr("registration.throttle.cache.add", unreachable)
+
+    response = client.post(REGISTER, form_data)
+
+    assert response.status_code == 302
+    assert Registration.objects.count() == 1
