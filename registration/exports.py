@@ -206,6 +206,9 @@ class XlsxExporter(Exporter):
     extension = "xlsx"
 
     def _cell(self, sheet, value):
+        if value == "":
+            # openpyxl skips None outright but still writes an element for "": most optional fields are empty.
+            return None
         if isinstance(value, str):
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
             if value.startswith(FORMULA_TRIGGERS):
