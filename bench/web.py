@@ -1,0 +1,396 @@
+"""Benchmark of the web pages: gunicorn with the production settings on PostgreSQL and Redis, driven by wrk.
+
+Run from the repository root after the README's set-up (bin/run or bin/test made .venv):
+
+    .venv/bin/python bench/web.py
+
+It needs wrk, PostgreSQL and redis-server; when one is missing and it runs as root, it installs them with
+`apt-get install wrk postgresql redis-server` (Debian's packages), and installs nothing else. It starts a
+throwaway PostgreSQL and Redis on free loopback ports (own directories under /tmp, removed at exit),
+migrates, loads the meeting with `load_imrf --upcoming`, collects the static files, and starts gunicorn with
+the repository's gunicorn.conf.py and production settings (DEBUG off, a random SECRET_KEY, HTTPS redirect and
+secure cookies off for plain HTTP on loopback, Redis as cache and Celery broker; no worker runs, so emails stay
+queued rows). bench/settings.py adds two bare views: /bench/ok (no work) and /bench/insert (one INSERT).
+
+wrk then drives each page from a second process with 32 connections and prints requests per second, p50 and
+p99 latency, errors (socket errors and any response other than the expected status) and each page's
+throughput as a ratio to the bare view measured in the same run: POST /register/ against the bare insert,
+every other page against the bare "ok". It does this once per CONN_MAX_AGE value (0 and 60 by default).
+"""
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.servers import (  # noqa: E402
+    PostgresServer,
+    RedisServer,
+    free_port,
+    postgres_bin_dir,
+    process_stop,
+    redis_server_path,
+    wait_for,
+)
+
+WRK_SCRIPT = ROOT / "bench" / "wrk.lua"
+INSERT_TABLE = "bench_insert"
+APT_PACKAGES = {"wrk": "wrk", "postgresql": "postgresql", "redis-server": "redis-server"}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    expected_status: int
+    baseline: str | None  # name of the page it is compared with; None for a baseline itself
+    target: float | None = None
+    mode: str = "plain"  # plain GET, "post" (form body) or "register" (form body and a fresh email)
+
+
+PAGES = (
+    Page("bare ok", "/bench/ok", 200, None),
+    Page("/", "/", 200, "bare ok", 0.8),
+    Page("/agenda/", "/agenda/", 200, "bare ok", 0.8),
+    Page("GET /register/", "/register/", 200, "bare ok"),
+    Page("bare insert", "/bench/insert", 200, None, mode="post"),
+    Page("POST /register/", "/register/", 302, "bare insert", 0.4, mode="register"),
+    Page("/meeting.ics", "/meeting.ics", 200, "bare ok"),
+)
+
+# What a participant from a ministry in Belgrade types (the tests' form_data); the email is added per request.
+REGISTRATION_FORM = {
+    "honorific": "H.E.",
+    "first_name": "Ђорђе",
+    "last_name": "Đoković-Čačić",
+    "job_title": "Senior Adviser",
+    "organisation": "Ministarstvo unutrašnjih poslova",
+    "category": "member_state",
+    "country": "RS",
+    "imrf_attendance_level": "minister",
+    "gender": "man",
+    "privacy_consent": "on",
+}
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="Installs wrk, postgresql and redis-server with apt-get (as root) only when they are missing.",
+    )
+    parser.add_argument(
+        "--conn-max-age",
+        choices=("0", "60", "both"),
+        default="both",
+        help="Django's CONN_MAX_AGE for the web processes; 'both' runs the whole set twice (default)",
+    )
+    parser.add_argument("--duration", type=int, default=10, help="seconds each page is measured (default 10)")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of unmeasured load before each page")
+    parser.add_argument("--connections", type=int, default=32, help="concurrent connections (default 32)")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1, leaving the cores to gunicorn)")
+    parser.add_argument("--only", action="append", help="measure only this page (by name; repeatable)")
+    return parser.parse_args(argv)
+
+
+# Tools
+
+
+def tools_missing() -> list[str]:
+    missing = []
+    if shutil.which("wrk") is None:
+        missing.append("wrk")
+    if postgres_bin_dir() is None:
+        missing.append("postgresql")
+    if redis_server_path() is None:
+        missing.append("redis-server")
+    return missing
+
+
+def tools_install() -> None:
+    missing = tools_missing()
+    if not missing:
+        return
+    packages = [APT_PACKAGES[name] for name in missing]
+    if os.geteuid() != 0:
+        sys.exit(f"bench/web.py needs {', '.join(missing)}: sudo apt-get install {' '.join(packages)}")
+    print(f"installing {' '.join(packages)} with apt-get", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True, env=env)
+    # Debian starts the packaged services; the benchmark runs its own and leaves those alone.
+    if still := tools_missing():
+        sys.exit(f"still missing after apt-get: {', '.join(still)}")
+
+
+# The site
+
+
+def site_env(*, database_url: str, redis: RedisServer, static_root: Path, conn_max_age: int, port: int) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "DATABASE_URL": database_url,
+        "CONN_MAX_AGE": str(conn_max_age),
+        "CACHE_URL": redis.url(1),
+        "CELERY_BROKER_URL": redis.url(0),
+        # Plain HTTP on loopback: no redirect to HTTPS, cookies sent without TLS, no HSTS.
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        # One client address sends every request: the per-address throttle must not be what is measured.
+        "REGISTRATION_POSTS_PER_MINUTE": "1000000000",
+        "BENCH_STATIC_ROOT": str(static_root),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def site_prepare(env: dict, postgres: PostgresServer) -> None:
+    print("migrating, loading the meeting, collecting static files", flush=True)
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_imrf", "--upcoming")
+    manage(env, "collectstatic", "--noinput")
+    postgres.psql(
+        f"CREATE TABLE {INSERT_TABLE} (id bigserial PRIMARY KEY, note text NOT NULL,"
+        " created_at timestamptz NOT NULL DEFAULT now())"
+    )
+
+
+@contextmanager
+def gunicorn(env: dict, *, port: int, log_path: Path):
+    # No control socket: its default path is shared by every gunicorn on the machine.
+    command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--no-control-socket"]
+    command += ["--bind", f"127.0.0.1:{port}", "imrf_event.wsgi:application"]
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
+    try:
+        wait_for(lambda: http_status(f"http://127.0.0.1:{port}/bench/ok") == 200, timeout=60, what="gunicorn")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process_stop(process, timeout=30)
+
+
+def http_status(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback URL built here)
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def csrf_pair(base_url: str) -> tuple[str, str]:
+    """The csrftoken cookie and a form token from GET /register/, as a browser gets them once."""
+    with urllib.request.urlopen(base_url + "/register/", timeout=10) as response:  # noqa: S310
+        cookie = SimpleCookie()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie.load(header)
+        html = response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    if "csrftoken" not in cookie or token is None:
+        sys.exit("GET /register/ gave no CSRF cookie or form token")
+    return cookie["csrftoken"].value, token.group(1)
+
+
+def registration_body(*, postgres: PostgresServer, form_token: str) -> str:
+    language = postgres.psql("SELECT id FROM agenda_interpretationlanguage WHERE code = 'en' ORDER BY id LIMIT 1")
+    return urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": form_token, **REGISTRATION_FORM, "listening_language": language}
+    )
+
+
+def post_status(url: str, *, cookie: str, body: str) -> int:
+    """One POST outside wrk, to fail early and clearly when the form is not accepted."""
+    request = urllib.request.Request(  # noqa: S310
+        url,
+        data=body.encode(),
+        headers={"Cookie": f"csrftoken={cookie}", "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+# Load
+
+
+def wrk_run(url: str, page: Page, *, seconds: int, args: argparse.Namespace, extra: list[str]) -> dict:
+    command = ["wrk", "--threads", str(args.threads), "--connections", str(args.connections)]
+    command += ["--duration", f"{seconds}s", "--timeout", "10s", "--script", str(WRK_SCRIPT), url]
+    command += ["--", str(page.expected_status), page.mode, *extra]
+    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
+    line = next((line for line in output.splitlines() if line.startswith("BENCH_RESULT ")), None)
+    if line is None:
+        sys.exit(f"wrk printed no result for {page.name}:\n{output}")
+    result = json.loads(line.removeprefix("BENCH_RESULT "))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    socket_errors = sum(result[kind] for kind in ("connect", "read", "write", "timeout"))
+    result["errors"] = socket_errors + result["unexpected"]
+    return result
+
+
+def measure(base_url: str, *, postgres: PostgresServer, run_id: str, args: argparse.Namespace) -> dict[str, dict]:
+    cookie, form_token = csrf_pair(base_url)
+    post_body = urllib.parse.urlencode({"csrfmiddlewaretoken": form_token})
+    form_body = registration_body(postgres=postgres, form_token=form_token)
+    status = post_status(
+        base_url + "/register/", cookie=cookie, body=form_body + f"&email=bench-{run_id}-check%40example.org"
+    )
+    if status != 302:
+        sys.exit(f"POST /register/ with a valid form answered {status}, not 302: the benchmark's form is stale")
+    bodies = {"post": post_body, "register": form_body}
+
+    def extra(page: Page, run: str) -> list[str]:
+        return [cookie, bodies[page.mode], run] if page.mode in bodies else []
+
+    results = {}
+    for page in PAGES:
+        if args.only and page.name not in args.only:
+            continue
+        url = base_url + page.path
+        if args.warmup:
+            wrk_run(url, page, seconds=args.warmup, args=args, extra=extra(page, f"{run_id}w"))
+        results[page.name] = wrk_run(url, page, seconds=args.duration, args=args, extra=extra(page, run_id))
+        print(f"  {page.name:16} {results[page.name]['rps']:8.0f} req/s", flush=True)
+    return results
+
+
+def integrity(postgres: PostgresServer) -> str:
+    """Every saved registration has its confirmation row: nothing half-saved under load."""
+    registrations = int(postgres.psql("SELECT count(*) FROM registration_registration"))
+    without_email = int(
+        postgres.psql(
+            "SELECT count(*) FROM registration_registration r WHERE NOT EXISTS (SELECT 1 FROM"
+            " registration_outgoingemail e WHERE e.registration_id = r.id AND e.kind = 'confirmation')"
+        )
+    )
+    return f"{registrations} registrations saved, {without_email} without a confirmation email row"
+
+
+def table(results: dict[str, dict]) -> str:
+    lines = [
+        f"{'page':16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6} {'target':>7}  vs",
+        "-" * 78,
+    ]
+    for page in PAGES:
+        if page.name not in results:
+            continue
+        result = results[page.name]
+        ratio = target = ""
+        if page.baseline and results.get(page.baseline, {}).get("rps"):
+            value = result["rps"] / results[page.baseline]["rps"]
+            ratio = f"{value:.2f}"
+            if page.target:
+                target = f"{'≥' if value >= page.target else '<'}{page.target:g}"
+        errors = str(result["errors"])
+        if result["first_unexpected"]:
+            errors += f" ({result['first_unexpected']})"
+        lines.append(
+            f"{page.name:16} {result['rps']:8.0f} {result['p50_us'] / 1000:8.1f} {result['p99_us'] / 1000:8.1f}"
+            f" {errors:>7} {ratio:>6} {target:>7}  {page.baseline or ''}"
+        )
+    return "\n".join(lines)
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        "unknown CPU",
+    )
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    return f"{os.cpu_count()} cores ({cpu}), {memory_kb / 2**20:.0f} GiB"
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    # A plain kill ends the run through the same clean-up as Ctrl-C: servers stopped, directories removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    tools_install()
+    # Anything else busy on the machine takes cores from gunicorn: the figures are only as quiet as it is.
+    load_before = load_average()
+    conn_max_ages = [0, 60] if args.conn_max_age == "both" else [int(args.conn_max_age)]
+    port = free_port()
+    tables = []
+    with ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="imrf-bench-")))
+        postgres = stack.enter_context(PostgresServer())
+        redis = stack.enter_context(RedisServer())
+        env = site_env(database_url=postgres.url, redis=redis, static_root=work / "static", conn_max_age=0, port=port)
+        site_prepare(env, postgres)
+        gunicorn_log = work / "gunicorn.log"
+        for conn_max_age in conn_max_ages:
+            env["CONN_MAX_AGE"] = str(conn_max_age)
+            print(f"CONN_MAX_AGE={conn_max_age}: gunicorn on 127.0.0.1:{port}", flush=True)
+            try:
+                with gunicorn(env, port=port, log_path=gunicorn_log) as base_url:
+                    results = measure(base_url, postgres=postgres, run_id=f"c{conn_max_age}", args=args)
+            except (TimeoutError, SystemExit):
+                print(gunicorn_log.read_text()[-4000:], file=sys.stderr)
+                raise
+            tables.append((conn_max_age, results))
+            time.sleep(1)  # let gunicorn's port be released before the next run binds it
+        summary = integrity(postgres)
+        load_after = load_average()
+    print()
+    print(f"Machine: {machine()}; wrk {args.connections} connections, {args.threads} thread(s), "
+          f"{args.duration} s per page after {args.warmup} s warm-up; gunicorn.conf.py defaults")  # fmt: skip
+    print(f"Load average (1, 5, 15 min) before: {load_before}; after the runs: {load_after}")
+    for conn_max_age, results in tables:
+        print(f"\nCONN_MAX_AGE={conn_max_age}")
+        print(table(results))
+    print(f"\nAfter the runs: {summary}.")
+    failures = [
+        f"CONN_MAX_AGE={conn_max_age} {name}: {result['errors']} errors"
+        for conn_max_age, results in tables
+        for name, result in results.items()
+        if result["errors"]
+    ]
+    if failures:
+        print("Errors under load: " + "; ".join(failures))
+
+
+if __name__ == "__main__":
+    main()
