@@ -51,6 +51,8 @@ from bench.servers import (  # noqa: E402
 )
 
 WRK_SCRIPT = ROOT / "bench" / "wrk.lua"
+PROFILER = ROOT / "bench" / "profile_page.py"
+PROFILE_MODES = {"plain": "get", "post": "post", "register": "register"}
 INSERT_TABLE = "bench_insert"
 APT_PACKAGES = {"wrk": "wrk", "postgresql": "postgresql", "redis-server": "redis-server"}
 
@@ -106,6 +108,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=32, help="concurrent connections (default 32)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1, leaving the cores to gunicorn)")
     parser.add_argument("--only", action="append", help="measure only this page (by name; repeatable)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="instead of loading the pages with wrk, profile each in-process with cProfile (bench/profile_page.py)",
+    )
     return parser.parse_args(argv)
 
 
@@ -290,6 +297,15 @@ def measure(base_url: str, *, postgres: PostgresServer, run_id: str, args: argpa
     return results
 
 
+def profile(env: dict, args: argparse.Namespace) -> None:
+    for page in PAGES:
+        if args.only and page.name not in args.only:
+            continue
+        print(f"\n== {page.name}", flush=True)
+        command = [sys.executable, str(PROFILER), page.path, PROFILE_MODES[page.mode]]
+        subprocess.run(command, cwd=ROOT, env=env, check=True, timeout=600)
+
+
 def integrity(postgres: PostgresServer) -> str:
     """Every saved registration has its confirmation row: nothing half-saved under load."""
     registrations = int(postgres.psql("SELECT count(*) FROM registration_registration"))
@@ -360,6 +376,9 @@ def main(argv=None) -> None:
         redis = stack.enter_context(RedisServer())
         env = site_env(database_url=postgres.url, redis=redis, static_root=work / "static", conn_max_age=0, port=port)
         site_prepare(env, postgres)
+        if args.profile:
+            profile({**env, "CONN_MAX_AGE": str(conn_max_ages[-1])}, args)
+            return
         gunicorn_log = work / "gunicorn.log"
         for conn_max_age in conn_max_ages:
             env["CONN_MAX_AGE"] = str(conn_max_age)
