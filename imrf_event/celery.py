@@ -23,4 +23,10 @@ app.conf.beat_schedule = {
         "schedule": 120.0,
         "options": {"expires": 110},
     },
+    # Daily: retention is counted in days, and the removal is idempotent.
+    "remove-personal-data": {
+        "task": "registration.remove_personal_data",
+        "schedule": 24 * 3600.0,
+        "options": {"expires": 3600},
+    },
 }

@@ -1,9 +1,10 @@
-"""Celery tasks for outgoing email and reminders: thin wrappers that take row ids and call registration.mail."""
+"""Celery tasks for email, reminders and data retention: thin wrappers that call registration.mail and .retention."""
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
-from . import mail
+from . import mail, retention
 
 
 @shared_task(name="registration.send_email", bind=True, acks_late=True, max_retries=mail.MAX_ATTEMPTS)
@@ -28,3 +29,8 @@ def send_due_reminders() -> int:
 @shared_task(name="registration.requeue_stale_emails", acks_late=True)
 def requeue_stale_emails() -> int:
     return mail.email_requeue_stale(now=timezone.now())
+
+
+@shared_task(name="registration.remove_personal_data", acks_late=True)
+def remove_personal_data() -> int:
+    return retention.registrations_anonymise_past(now=timezone.now(), days_after=settings.PERSONAL_DATA_RETENTION_DAYS)

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Q
 from django.utils import timezone
 
+from registration import tasks
 from registration.models import OutgoingEmail, Registration
 from registration.retention import registrations_anonymise_past
 from registration.selectors import dashboard_get
@@ -206,3 +207,21 @@ def test_anonymised_registrations_still_list_in_the_admin(client, past_meeting):
     assert LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Registration), object_repr=f"anonymised-{registration.pk}"
     ).exists()
+
+
+def test_remove_personal_data_task_anonymises_past_meetings_only(settings):
+    settings.PERSONAL_DATA_RETENTION_DAYS = 30
+    past = MeetingFactory(
+        starts_at=timezone.now() - datetime.timedelta(days=60),
+        ends_at=timezone.now() - datetime.timedelta(days=60) + datetime.timedelta(hours=3),
+    )
+    old = RegistrationFactory(meeting=past, first_name="Olga")
+    upcoming = RegistrationFactory(first_name="Nadia")
+
+    tasks.remove_personal_data.apply()
+
+    old.refresh_from_db()
+    upcoming.refresh_from_db()
+    assert old.first_name != "Olga"
+    assert old.anonymised_at is not None
+    assert upcoming.first_name == "Nadia"
