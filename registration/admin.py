@@ -216,7 +216,6 @@ class RegistrationAdmin(admin.ModelAdmin):
         "meeting",
     )
     search_fields = ("first_name", "last_name", "email", "organisation")
-    search_help_text = _("Search by name, email or organisation.")
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
     list_select_related = ("listening_language",)

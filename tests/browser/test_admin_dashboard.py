@@ -1,0 +1,69 @@
+"""The organisers' dashboard and registrations list in a real browser: drawn, and accessible to axe-core."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import expect
+
+from tests.factories import MeetingFactory, RegistrationFactory
+from tests.registration.roles import ORGANISERS, user_create
+
+# serialized_rollback: the roles migration's groups come back after each transactional test's flush.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def organiser_page(live_server, new_page):
+    """A page signed in as an Organiser, through a session made by the test client."""
+    client = Client()
+    client.force_login(user_create(username="organiser", group=ORGANISERS))
+    page = new_page()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return page
+
+
+@pytest.fixture
+def registrations():
+    meeting = MeetingFactory()
+    for index in range(12):
+        RegistrationFactory(
+            meeting=meeting,
+            first_name="Ђорђе" if index == 0 else "Amira",
+            country=["AT", "RS", "AZ"][index % 3],
+            gender=["woman", "man", "non_binary"][index % 3],
+            other_language="Albanian" if index == 0 else "",
+            age_group="under_25" if index < 2 else "",
+        )
+    return meeting
+
+
+def test_dashboard_draws_its_charts_and_passes_axe(live_server, organiser_page, axe_violations, registrations):
+    page = organiser_page
+
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("link", name="Registrations dashboard").click()
+
+    expect(page.get_by_role("heading", name="Registrations dashboard")).to_be_visible()
+    expect(page.get_by_role("img", name="Listeners per interpretation language", exact=False)).to_be_visible()
+    expect(page.locator("#unece-missing")).to_contain_text("Albania")
+    expect(page.locator("#diversity")).to_contain_text("fewer than 5")
+    violations = axe_violations(page)
+    assert violations == [], "\n".join(violations)
+
+
+def test_registrations_list_passes_axe(live_server, organiser_page, axe_violations, registrations):
+    page = organiser_page
+
+    page.goto(f"{live_server.url}/admin/registration/registration/")
+
+    expect(page.get_by_role("link", name="Ђорђе", exact=False)).to_be_visible()
+    violations = axe_violations(page)
+    assert violations == [], "\n".join(violations)
