@@ -1,8 +1,13 @@
-"""Admin for the meeting and its agenda: schedule, speakers, IMRF sessions, roundtables, objectives, languages."""
+"""Admin for the meeting and its agenda: schedule, speakers, IMRF sessions, roundtables, objectives, languages.
+
+Texts shown to participants are entered per language (agenda/translation.py): each appears once per
+language, e.g. “title [en]” and “title [fr]”; one left empty shows the English text on the site.
+"""
 
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from .models import (
     AgendaItem,
@@ -19,21 +24,21 @@ from .models import (
 
 
 @admin.register(InterpretationLanguage)
-class InterpretationLanguageAdmin(admin.ModelAdmin):
+class InterpretationLanguageAdmin(TranslationAdmin):
     list_display = ("name", "code", "position")
     list_editable = ("position",)
     ordering = ("position", "name")
     search_fields = ("name", "code")
 
 
-class MeetingTopicInline(admin.TabularInline):
+class MeetingTopicInline(TranslationStackedInline):
     model = MeetingTopic
     fields = ("kind", "position", "text")
     ordering = ("kind", "position")
     extra = 0
 
 
-class KeyDateInline(admin.TabularInline):
+class KeyDateInline(TranslationStackedInline):
     model = KeyDate
     fields = ("date", "end_date", "precision", "title", "description")
     ordering = ("date", "title")
@@ -41,7 +46,7 @@ class KeyDateInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(TranslationAdmin):
     list_display = ("title", "starts_at", "registration_deadline", "format", "requires_approval")
     list_filter = ("format", "requires_approval")
     search_fields = ("title", "short_name", "slug")
@@ -78,7 +83,7 @@ class MeetingAdmin(admin.ModelAdmin):
     )
 
 
-class SpeakerInline(admin.TabularInline):
+class SpeakerInline(TranslationTabularInline):
     model = Speaker
     fields = ("position", "role", "honorific", "name", "job_title", "organisation")
     ordering = ("position",)
@@ -86,7 +91,7 @@ class SpeakerInline(admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(TranslationAdmin):
     list_display = ("starts_at", "ends_at", "short_title", "meeting")
     list_display_links = ("starts_at", "short_title")
     list_filter = ("meeting",)
@@ -100,7 +105,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
         return str(item)
 
 
-class ImrfSessionPointInline(admin.StackedInline):
+class ImrfSessionPointInline(TranslationStackedInline):
     model = ImrfSessionPoint
     fields = ("position", "text", "sub_points")
     ordering = ("position",)
@@ -108,7 +113,7 @@ class ImrfSessionPointInline(admin.StackedInline):
 
 
 @admin.register(ImrfSession)
-class ImrfSessionAdmin(admin.ModelAdmin):
+class ImrfSessionAdmin(TranslationAdmin):
     list_display = ("date", "period", "title", "facilitator", "meeting")
     list_filter = ("meeting", "period")
     list_select_related = ("meeting",)
@@ -117,7 +122,7 @@ class ImrfSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Roundtable)
-class RoundtableAdmin(admin.ModelAdmin):
+class RoundtableAdmin(TranslationAdmin):
     list_display = ("number", "name", "un_agencies", "meeting")
     list_filter = ("meeting",)
     list_select_related = ("meeting",)
@@ -126,7 +131,7 @@ class RoundtableAdmin(admin.ModelAdmin):
 
 
 @admin.register(GcmObjective)
-class GcmObjectiveAdmin(admin.ModelAdmin):
+class GcmObjectiveAdmin(TranslationAdmin):
     list_display = ("number", "short_label", "title")
     list_display_links = ("number", "short_label")
     search_fields = ("title", "short_label")

@@ -1,4 +1,4 @@
-"""Writes to the agenda: loading the IMRF meeting from its data file."""
+"""Writes to the agenda: loading the IMRF meeting from its data file, with its texts in each language."""
 
 import csv
 import datetime
@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from modeltranslation.utils import build_localized_fieldname
 
 from .models import (
     GcmObjective,
@@ -21,17 +24,16 @@ from .models import (
 DATA_DIR = Path(__file__).resolve().parent / "data"
 IMRF_DATA_FILE = DATA_DIR / "imrf-2022.yaml"
 GCM_OBJECTIVES_FILE = DATA_DIR / "gcm-objectives.csv"
+# The objectives' titles in another language: gcm-objectives.fr.csv and so on, same columns.
+GCM_OBJECTIVES_TRANSLATED_FILE = "gcm-objectives.{language}.csv"
 
+MEETING_FIELDS = ("short_name", "time_zone", "format", "platform_url", "contact_email")
+# Texts the data file may give per language (agenda/translation.py stores them so).
 MEETING_TEXT_FIELDS = (
     "title",
     "subtitle",
-    "short_name",
-    "time_zone",
-    "format",
     "format_description",
     "platform",
-    "platform_url",
-    "contact_email",
     "introduction",
     "purpose",
     "topics_intro",
@@ -64,14 +66,54 @@ class _Clock:
         return datetime.datetime.combine(self.date(day), datetime.time.fromisoformat(hhmm), tzinfo=self.tz)
 
 
+def _languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def localized(name: str, value: str | dict[str, str] | None) -> dict[str, str]:
+    """The field values for text `name` in every language, from a data-file entry.
+
+    A plain text is English; a mapping gives it per language ({en: ..., fr: ...}). A language it
+    leaves out is stored empty, so the site shows the English text there, and reloading a file
+    that drops a translation removes it.
+    """
+    texts = value if isinstance(value, dict) else {"en": value or ""}
+    fields = {build_localized_fieldname(name, code): texts.get(code) or "" for code in _languages()}
+    # The untranslated column keeps the English text, as modeltranslation expects of the default language.
+    return {name: texts.get("en") or "", **fields}
+
+
+def _localized_lines(name: str, items: list) -> dict[str, str]:
+    """One line per item, per language; a language is kept only where every item has it."""
+    items = [item if isinstance(item, dict) else {"en": item} for item in items]
+    return localized(
+        name,
+        {code: "\n".join(item[code] for item in items) for code in _languages() if all(code in item for item in items)},
+    )
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
 def gcm_objectives_load() -> int:
-    with GCM_OBJECTIVES_FILE.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    for row in rows:
+    """The 23 objectives of the compact (A/RES/73/195), in English and in each translated file found."""
+    by_language = {"en": {int(row["number"]): row for row in _csv_rows(GCM_OBJECTIVES_FILE)}}
+    for code in _languages():
+        path = DATA_DIR / GCM_OBJECTIVES_TRANSLATED_FILE.format(language=code)
+        if code != "en" and path.exists():
+            by_language[code] = {int(row["number"]): row for row in _csv_rows(path)}
+    for number in by_language["en"]:
+        rows = {code: rows[number] for code, rows in by_language.items() if number in rows}
         GcmObjective.objects.update_or_create(
-            number=int(row["number"]), defaults={"title": row["title"], "short_label": row["short_label"]}
+            number=number,
+            defaults={
+                **localized("title", {code: row["title"] for code, row in rows.items()}),
+                **localized("short_label", {code: row["short_label"] for code, row in rows.items()}),
+            },
         )
-    return len(rows)
+    return len(by_language["en"])
 
 
 def upcoming_shift(*, meeting_date: datetime.date, today: datetime.date) -> datetime.timedelta:
@@ -93,6 +135,13 @@ def _sync_children(manager, rows, *, key, defaults):
 @transaction.atomic
 def meeting_load_imrf(*, path: Path = IMRF_DATA_FILE, today: datetime.date | None = None) -> Meeting:
     """Load the meeting from its data file; with `today`, shift every date so it is 30 days ahead."""
+    # In English, so lookups by a text (a key date's title) and the untranslated columns are English,
+    # whatever language the caller had active.
+    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        return _meeting_load(path=path, today=today)
+
+
+def _meeting_load(*, path: Path, today: datetime.date | None) -> Meeting:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     spec = data["meeting"]
     tz = zoneinfo.ZoneInfo(spec["time_zone"])
@@ -100,7 +149,9 @@ def meeting_load_imrf(*, path: Path = IMRF_DATA_FILE, today: datetime.date | Non
     clock = _Clock(tz=tz, shift=shift)
 
     gcm_objectives_load()
-    meeting_fields = {name: spec[name] for name in MEETING_TEXT_FIELDS}
+    meeting_fields = {name: spec[name] for name in MEETING_FIELDS}
+    for name in MEETING_TEXT_FIELDS:
+        meeting_fields.update(localized(name, spec.get(name)))
     meeting, _ = Meeting.objects.update_or_create(
         slug=spec["slug"],
         defaults={
@@ -113,7 +164,7 @@ def meeting_load_imrf(*, path: Path = IMRF_DATA_FILE, today: datetime.date | Non
 
     languages = [
         InterpretationLanguage.objects.update_or_create(
-            code=row["code"], defaults={"name": row["name"], "position": index}
+            code=row["code"], defaults={**localized("name", row["name"]), "position": index}
         )[0]
         for index, row in enumerate(data["interpretation_languages"])
     ]
@@ -126,17 +177,18 @@ def meeting_load_imrf(*, path: Path = IMRF_DATA_FILE, today: datetime.date | Non
         meeting.topics,
         topic_rows,
         key=lambda i, row: {"kind": row[0], "position": i},
-        defaults=lambda i, row: {"text": row[1]},
+        defaults=lambda i, row: localized("text", row[1]),
     )
     _sync_children(
         meeting.key_dates,
         data["key_dates"],
-        key=lambda i, row: {"title": row["title"]},
+        key=lambda i, row: {"title": localized("title", row["title"])["title"]},
         defaults=lambda i, row: {
             "date": clock.date(row["date"]),
             "end_date": clock.date(row["end_date"]) if row.get("end_date") else None,
             "precision": row.get("precision", KeyDate.Precision.DAY),
-            "description": row.get("description", ""),
+            **localized("title", row["title"]),
+            **localized("description", row.get("description")),
         },
     )
 
@@ -147,8 +199,8 @@ def meeting_load_imrf(*, path: Path = IMRF_DATA_FILE, today: datetime.date | Non
         defaults=lambda i, row: {
             "starts_at": clock.at(spec["date"], row["start"]),
             "ends_at": clock.at(spec["date"], row["end"]) if row.get("end") else None,
-            "title": row["title"],
-            "description": row.get("description", ""),
+            **localized("title", row["title"]),
+            **localized("description", row.get("description")),
         },
     )
     for item, row in zip(items.order_by("position"), data["agenda_items"], strict=True):
@@ -160,8 +212,8 @@ def meeting_load_imrf(*, path: Path = IMRF_DATA_FILE, today: datetime.date | Non
                 "role": speaker.get("role", Speaker.Role.SPEAKER),
                 "honorific": speaker.get("honorific", ""),
                 "name": speaker["name"],
-                "job_title": speaker.get("job_title", ""),
-                "organisation": speaker.get("organisation", ""),
+                **localized("job_title", speaker.get("job_title")),
+                **localized("organisation", speaker.get("organisation")),
             },
         )
 
@@ -169,7 +221,10 @@ def meeting_load_imrf(*, path: Path = IMRF_DATA_FILE, today: datetime.date | Non
         meeting.imrf_sessions,
         data["imrf_sessions"],
         key=lambda i, row: {"date": clock.date(row["date"]), "period": row["period"]},
-        defaults=lambda i, row: {"title": row["title"], "facilitator": row.get("facilitator", "")},
+        defaults=lambda i, row: {
+            **localized("title", row["title"]),
+            **localized("facilitator", row.get("facilitator")),
+        },
     )
     by_slot = {(session.date, session.period): session for session in sessions}
     for row in data["imrf_sessions"]:
@@ -178,7 +233,10 @@ def meeting_load_imrf(*, path: Path = IMRF_DATA_FILE, today: datetime.date | Non
             session.points,
             row.get("points", []),
             key=lambda i, point: {"position": i},
-            defaults=lambda i, point: {"text": point["text"], "sub_points": "\n".join(point.get("sub_points", []))},
+            defaults=lambda i, point: {
+                **localized("text", point["text"]),
+                **_localized_lines("sub_points", point.get("sub_points", [])),
+            },
         )
 
     objectives = GcmObjective.objects.in_bulk(field_name="number")
@@ -186,7 +244,7 @@ def meeting_load_imrf(*, path: Path = IMRF_DATA_FILE, today: datetime.date | Non
         meeting.roundtables,
         data["roundtables"],
         key=lambda i, row: {"number": row["number"]},
-        defaults=lambda i, row: {"name": row["name"], "un_agencies": row["un_agencies"]},
+        defaults=lambda i, row: {**localized("name", row["name"]), **localized("un_agencies", row["un_agencies"])},
     )
     for roundtable, row in zip(roundtables.order_by("number"), data["roundtables"], strict=True):
         roundtable.objectives.set([objectives[number] for number in row["objectives"]])

@@ -20,6 +20,7 @@ PAGE_CACHE_TIMEOUT = datetime.timedelta(0)
 # the production defaults of these switches.
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
+LANGUAGE_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 # Tasks run in-process even when the environment names a broker (CI exports CELERY_BROKER_URL

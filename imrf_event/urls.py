@@ -2,12 +2,18 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from .health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # The language switcher is on every page, and the meeting pages are cached whole for every
+    # visitor, so its form cannot carry a per-visitor CSRF token. Forging it would only change a
+    # visitor's language, which the visitor can change back.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("register/", include("registration.urls")),
     path("", include("agenda.urls")),
 ]

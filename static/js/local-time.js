@@ -6,8 +6,11 @@
     return;
   }
   var visitorZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // The visitor's own time, written the way the browser's languages write times (the page's
+  // language may be one the visitor chose only to read, not how they read clocks).
+  var locales = navigator.languages && navigator.languages.length ? navigator.languages : undefined;
   // A 24-hour clock, like the meeting's own column, so the two read side by side.
-  var format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+  var format = new Intl.DateTimeFormat(locales, {
     hour: "2-digit",
     minute: "2-digit",
     hourCycle: "h23",

@@ -1,0 +1,83 @@
+"""Meeting texts stored per language (django-modeltranslation); a missing translation shows the English text."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import (
+    AgendaItem,
+    GcmObjective,
+    ImrfSession,
+    ImrfSessionPoint,
+    InterpretationLanguage,
+    KeyDate,
+    Meeting,
+    MeetingTopic,
+    Roundtable,
+    Speaker,
+)
+
+# Names of people, email addresses, links and the short name in email subjects stay as they are.
+
+
+@register(Meeting)
+class MeetingTranslationOptions(TranslationOptions):
+    fields = (
+        "title",
+        "subtitle",
+        "format_description",
+        "platform",
+        "introduction",
+        "purpose",
+        "topics_intro",
+        "opportunities_intro",
+        "audience",
+        "organisers",
+        "registration_note",
+        "interventions_note",
+        "diversity_note",
+        "interpretation_note",
+    )
+
+
+@register(MeetingTopic)
+class MeetingTopicTranslationOptions(TranslationOptions):
+    fields = ("text",)
+
+
+@register(KeyDate)
+class KeyDateTranslationOptions(TranslationOptions):
+    fields = ("title", "description")
+
+
+@register(AgendaItem)
+class AgendaItemTranslationOptions(TranslationOptions):
+    fields = ("title", "description")
+
+
+@register(Speaker)
+class SpeakerTranslationOptions(TranslationOptions):
+    fields = ("job_title", "organisation")
+
+
+@register(GcmObjective)
+class GcmObjectiveTranslationOptions(TranslationOptions):
+    fields = ("title", "short_label")
+
+
+@register(ImrfSession)
+class ImrfSessionTranslationOptions(TranslationOptions):
+    fields = ("title", "facilitator")
+
+
+@register(ImrfSessionPoint)
+class ImrfSessionPointTranslationOptions(TranslationOptions):
+    fields = ("text", "sub_points")
+
+
+@register(Roundtable)
+class RoundtableTranslationOptions(TranslationOptions):
+    fields = ("name", "un_agencies")
+
+
+@register(InterpretationLanguage)
+class InterpretationLanguageTranslationOptions(TranslationOptions):
+    fields = ("name",)
