@@ -249,3 +249,5 @@ PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=9
 # The meeting and agenda pages are cached whole and dropped as soon as an organiser saves
 # agenda data (agenda/signals.py); the timeout only bounds how long an unchanged page lives.
 PAGE_CACHE_TIMEOUT = datetime.timedelta(seconds=env.int("PAGE_CACHE_SECONDS", default=600))
+# How often a process asks the shared cache whether agenda data changed elsewhere.
+PAGE_CACHE_VERSION_CHECK_SECONDS = env.float("PAGE_CACHE_VERSION_CHECK_SECONDS", default=1.0)

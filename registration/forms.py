@@ -8,6 +8,7 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -39,13 +40,20 @@ def unece_member_states() -> tuple[tuple[str, str], ...]:
 
 
 def country_choices():
+    return _country_choices(get_language())
+
+
+@cache
+def _country_choices(language):
+    # Built once per language: sorting 250 translated country names on every form was most
+    # of the cost of validating a registration.
     unece = unece_member_states()
     unece_codes = {code for code, _name in unece}
-    others = [(code, name) for code, name in countries if code not in unece_codes]
+    others = [(code, str(name)) for code, name in countries if code not in unece_codes]
     return [
-        ("", _("Choose a country")),
-        (_("UNECE member States"), list(unece)),
-        (_("All other countries and territories"), others),
+        ("", str(_("Choose a country"))),
+        (str(_("UNECE member States")), list(unece)),
+        (str(_("All other countries and territories")), others),
     ]
 
 

@@ -3,6 +3,7 @@
 import json
 import secrets
 
+from crispy_forms.utils import render_crispy_form
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
@@ -13,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from agenda.cache import cached
 from agenda.selectors import meeting_get_current
 
 from . import services
@@ -34,30 +36,36 @@ def register(request):
         status = 403 if request.method == "POST" else 200
         return render(request, "registration/closed.html", {"meeting": meeting}, status=status)
 
-    form = RegistrationForm(request.POST or None, meeting=meeting)
-    if request.method == "POST":
-        limited = throttle_hit(
-            scope="register", key=client_address(request), limit=settings.REGISTRATION_POSTS_PER_MINUTE
+    if request.method == "GET":
+        # Rendering the form's fields (250 countries among them) is most of this page's cost,
+        # and the empty form is the same for everyone until the agenda data changes.
+        form_html = cached(
+            f"register-form:{get_language()}:{meeting.pk}",
+            build=lambda: (render_crispy_form(RegistrationForm(meeting=meeting)), None),
         )
-        if limited:
-            form.is_valid()
-            form.add_error(None, _("Too many registrations from your network in a short time. Please wait a minute."))
-            return render(request, "registration/register.html", {"meeting": meeting, "form": form}, status=429)
-        if form.is_valid():
-            data = {name: value for name, value in form.cleaned_data.items() if name in RegistrationForm.Meta.fields}
-            result = services.registration_create(meeting=meeting, data=data, language=get_language() or "en")
-            response = redirect("registration:thanks")
-            response.set_signed_cookie(
-                RESULT_COOKIE,
-                json.dumps({"id": result.registration.pk if result.created else None, "email": data["email"]}),
-                salt=RESULT_COOKIE_SALT,
-                max_age=RESULT_COOKIE_MAX_AGE,
-                path=reverse("registration:thanks"),
-                secure=settings.SESSION_COOKIE_SECURE,
-                httponly=True,
-                samesite="Lax",
-            )
-            return response
+        return render(request, "registration/register.html", {"meeting": meeting, "form_html": form_html})
+
+    form = RegistrationForm(request.POST, meeting=meeting)
+    limited = throttle_hit(scope="register", key=client_address(request), limit=settings.REGISTRATION_POSTS_PER_MINUTE)
+    if limited:
+        form.is_valid()
+        form.add_error(None, _("Too many registrations from your network in a short time. Please wait a minute."))
+        return render(request, "registration/register.html", {"meeting": meeting, "form": form}, status=429)
+    if form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if name in RegistrationForm.Meta.fields}
+        result = services.registration_create(meeting=meeting, data=data, language=get_language() or "en")
+        response = redirect("registration:thanks")
+        response.set_signed_cookie(
+            RESULT_COOKIE,
+            json.dumps({"id": result.registration.pk if result.created else None, "email": data["email"]}),
+            salt=RESULT_COOKIE_SALT,
+            max_age=RESULT_COOKIE_MAX_AGE,
+            path=reverse("registration:thanks"),
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
     return render(request, "registration/register.html", {"meeting": meeting, "form": form})
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
+from agenda.cache import pages_forget_local
 from agenda.models import GcmObjective
 from agenda.services import meeting_load_imrf
 from tests.factories import AgendaItemFactory, MeetingFactory
@@ -17,9 +18,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def page_cache():
     cache.clear()
+    pages_forget_local()
     with override_settings(PAGE_CACHE_TIMEOUT=datetime.timedelta(minutes=10)):
         yield
     cache.clear()
+    pages_forget_local()
 
 
 def test_agenda_page_is_served_from_cache_without_queries(client, django_assert_num_queries):
@@ -76,3 +79,49 @@ def test_meeting_page_is_not_served_from_cache_after_registration_closes(client)
         response = client.get("/")
 
     assert "Registration is closed." in response.content.decode()
+
+
+def test_change_saved_in_another_process_appears_within_the_version_check(client, settings):
+    settings.PAGE_CACHE_VERSION_CHECK_SECONDS = 0
+    meeting = MeetingFactory(title="Old title")
+    client.get("/")
+
+    # Another process saved: the shared version moved, this process's copy did not.
+    Meeting = type(meeting)
+    Meeting.objects.filter(pk=meeting.pk).update(title="Title saved elsewhere")
+    cache.set("agenda:pages:version", 12345, None)
+    response = client.get("/")
+
+    assert "Title saved elsewhere" in response.content.decode()
+
+
+def test_pages_are_served_when_the_shared_cache_is_down(client, monkeypatch):
+    MeetingFactory(title="Still here")
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("cache server unreachable")
+
+    monkeypatch.setattr("agenda.cache.cache.get_or_set", unreachable)
+    monkeypatch.setattr("agenda.cache.cache.get", unreachable)
+    monkeypatch.setattr("agenda.cache.cache.set", unreachable)
+    pages_forget_local()
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "Still here" in response.content.decode()
+
+
+def test_registration_form_is_rendered_once_and_follows_language_changes(client, django_assert_max_num_queries):
+    meeting = MeetingFactory()
+    client.get("/register/")
+
+    with django_assert_max_num_queries(0):
+        response = client.get("/register/")
+
+    assert 'name="listening_language"' in response.content.decode()
+    assert 'name="csrfmiddlewaretoken"' in response.content.decode()
+    language = meeting.interpretation_languages.get(code="fr")
+    language.name = "Français (French)"
+    language.save()
+    assert "Français (French)" in client.get("/register/").content.decode()
