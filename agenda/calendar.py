@@ -2,20 +2,24 @@
 
 import icalendar
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Meeting
 
 
 def meeting_ical(*, meeting: Meeting, site_url: str) -> bytes:
+    """The calendar file, its texts in the active language."""
     tz = meeting.tzinfo
-    join = meeting.platform_url or f"{meeting.platform}: the joining link will follow by email."
+    join = meeting.platform_url or _("%(platform)s: the joining link will follow by email.") % {
+        "platform": meeting.platform
+    }
     description = "\n\n".join(
         part
         for part in (
             meeting.subtitle,
-            f"How to join: {join}",
-            f"Agenda: {site_url}/agenda/",
-            f"Contact: {meeting.contact_email}",
+            _("How to join: %(join)s") % {"join": join},
+            _("Agenda: %(url)s") % {"url": f"{site_url}/agenda/"},
+            _("Contact: %(email)s") % {"email": meeting.contact_email},
         )
         if part
     )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def validate_time_zone(value):
@@ -193,7 +194,7 @@ class Speaker(models.Model):
     honorific = models.CharField(_("honorific"), max_length=30, blank=True, help_text=_("For example H.E."))
     name = models.CharField(_("name"), max_length=200)
     job_title = models.CharField(
-        _("position"), max_length=300, blank=True, help_text=_("The speaker's position or title.")
+        pgettext_lazy("job", "position"), max_length=300, blank=True, help_text=_("The speaker's position or title.")
     )
     organisation = models.CharField(_("organisation"), max_length=300, blank=True)
 
@@ -213,8 +214,9 @@ class Speaker(models.Model):
     def credit(self):
         """The speaker as the concept note writes it: “Organisation, Position, H.E. Name”."""
         parts = [self.organisation, self.job_title, self.full_name]
-        # Titles such as “IOM Regional Director Vienna” already name the organisation.
-        if self.organisation and self.job_title.startswith(self.organisation):
+        # Titles such as “IOM Regional Director Vienna” already name the organisation (“Directrice
+        # régionale de l'OIM à Vienne” does too, further in).
+        if self.organisation and self.organisation in self.job_title:
             parts.pop(0)
         return ", ".join(part for part in parts if part)
 

@@ -27,11 +27,12 @@ GCM_OBJECTIVES_FILE = DATA_DIR / "gcm-objectives.csv"
 # The objectives' titles in another language: gcm-objectives.fr.csv and so on, same columns.
 GCM_OBJECTIVES_TRANSLATED_FILE = "gcm-objectives.{language}.csv"
 
-MEETING_FIELDS = ("short_name", "time_zone", "format", "platform_url", "contact_email")
+MEETING_FIELDS = ("time_zone", "format", "platform_url", "contact_email")
 # Texts the data file may give per language (agenda/translation.py stores them so).
 MEETING_TEXT_FIELDS = (
     "title",
     "subtitle",
+    "short_name",
     "format_description",
     "platform",
     "introduction",

@@ -15,7 +15,7 @@ from .models import (
     Speaker,
 )
 
-# Names of people, email addresses, links and the short name in email subjects stay as they are.
+# Names of people, email addresses and links stay as they are.
 
 
 @register(Meeting)
@@ -23,6 +23,7 @@ class MeetingTranslationOptions(TranslationOptions):
     fields = (
         "title",
         "subtitle",
+        "short_name",
         "format_description",
         "platform",
         "introduction",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 # Playwright's sync API keeps an asyncio event loop in the main thread from the first browser test
 # on, and Django then refuses every ORM call there, though the calls really are synchronous.
@@ -127,3 +128,27 @@ def axe_script() -> Path:
     if reason := axe_missing_reason():
         service_missing(reason)
     return AXE_SCRIPT
+
+
+def pytest_sessionstart(session):
+    """Compile the translation catalogues when a .mo is missing or older than its .po.
+
+    bin/test compiles them too; this covers running pytest directly after editing a .po.
+    """
+    from django.utils.translation import trans_real
+
+    from imrf_event.catalogues import catalogues_compile
+
+    if catalogues_compile():
+        # Catalogues read before they were rebuilt would otherwise stay cached in this process.
+        trans_real._translations = {}
+        trans_real._default = None
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Each test starts in English: a request leaves its language active in the thread, and a
+    row created in another language would store its texts in that language's columns only."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
