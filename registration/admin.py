@@ -19,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
+from modeltranslation.admin import TranslationAdmin
 
 from agenda.models import Meeting
 
@@ -495,7 +496,9 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(TranslationAdmin):
+    """A reminder's subject and body are written once per language (registration/translation.py)."""
+
     list_display = ("subject", "meeting", "kind", "days_before", "local_time", "minutes_before", "sends_at")
     list_filter = ("meeting", "kind")
     list_select_related = ("meeting",)

@@ -49,6 +49,10 @@ def _country_choices(language):
     # of the cost of validating a registration.
     unece = unece_member_states()
     unece_codes = {code for code, _name in unece}
+    if (language or "en").split("-")[0] != "en":
+        # The reference file has the UN's English short names; other languages take django-countries'
+        # translated names, in that language's alphabetical order.
+        unece = [(code, str(name)) for code, name in countries if code in unece_codes]
     others = [(code, str(name)) for code, name in countries if code not in unece_codes]
     return [
         ("", str(_("Choose a country"))),
@@ -58,12 +62,13 @@ def _country_choices(language):
 
 
 def _privacy_label():
+    # One sentence with the link inside, so each language can put the link where its word order needs it.
     return format_html(
-        '{} <a href="{}" target="_blank" rel="noopener">{}</a>{}',
-        _("I have read the"),
-        reverse("registration:privacy"),
-        _("privacy notice (opens in a new tab)"),
-        _(" and agree to my data being kept as it describes."),
+        _(
+            'I have read the <a href="{url}" target="_blank" rel="noopener">privacy notice (opens in a new tab)</a>'
+            " and agree to my data being kept as it describes."
+        ),
+        url=reverse("registration:privacy"),
     )
 
 

@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from modeltranslation.utils import build_localized_fieldname
 
 from agenda.calendar import meeting_ical
 from agenda.models import Meeting
@@ -78,10 +80,13 @@ def _subject(*, meeting: Meeting, subject: str) -> str:
 
 def _span(starts: datetime.datetime, ends: datetime.datetime, *, with_date: bool = True) -> str:
     zone = starts.tzname()
+    # The formats are translated: each language words dates its own way ("1 de febrero de 2022").
     if starts.date() != ends.date():
-        return f"{date_format(starts, 'l j F Y, H:i')} – {date_format(ends, 'l j F Y, H:i')} {zone}"
+        moment = _("l j F Y, H:i")
+        return f"{date_format(starts, moment)} – {date_format(ends, moment)} {zone}"
     times = f"{starts:%H:%M}–{ends:%H:%M} {zone}"
-    return f"{date_format(starts, 'l j F Y')}, {times}" if with_date else times
+    day = date_format(starts, _("l j F Y"))
+    return f"{day}, {times}" if with_date else times
 
 
 def meeting_when(*, meeting: Meeting) -> dict[str, str]:
@@ -245,7 +250,9 @@ def email_message_build(*, email: OutgoingEmail) -> EmailMultiAlternatives:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     if email.attach_calendar and meeting:
-        ical = meeting_ical(meeting=meeting, site_url=settings.SITE_URL)
+        # The calendar's texts in the language the email was written in.
+        with translation.override(registration.language if registration else settings.LANGUAGE_CODE):
+            ical = meeting_ical(meeting=meeting, site_url=settings.SITE_URL)
         message.attach(f"{meeting.slug}.ics", ical.decode(), "text/calendar")
     return message
 
@@ -511,24 +518,38 @@ def reminder_send_due(*, now: datetime.datetime) -> int:
     return created
 
 
+def _in_each_language(**texts) -> dict[str, str]:
+    """Each lazily translated text in every site language, as the per-language fields of registration/translation.py."""
+    values = {}
+    for code in [settings.LANGUAGE_CODE] + [code for code, _name in settings.LANGUAGES]:
+        with translation.override(code):
+            for name, text in texts.items():
+                values[build_localized_fieldname(name, code)] = str(text)
+                if code == settings.LANGUAGE_CODE:
+                    values[name] = str(text)
+    return values
+
+
 def reminder_create_defaults(*, meeting: Meeting) -> list[Reminder]:
-    """The reminders a new meeting starts with: 7 days and 1 day before at 09:00 its time, and 60 minutes before."""
+    """The reminders a new meeting starts with: 7 days and 1 day before at 09:00 its time, and 60 minutes before.
+
+    Their subject and body are written in every site language, so each registrant's reminder is in theirs.
+    """
     if meeting.reminders.exists():
         return []
-    body = _(
+    body = gettext_lazy(
         "Dear {first_name},\n\n"
         "This is a reminder that {meeting_title} takes place on {start_time}.\n\n"
         "How to join: {join_link}"
     )
-    days_before = ((7, _("The meeting is in one week")), (1, _("The meeting is tomorrow")))
+    days_before = ((7, gettext_lazy("The meeting is in one week")), (1, gettext_lazy("The meeting is tomorrow")))
     reminders = [
         Reminder(
             meeting=meeting,
             kind=Reminder.Kind.DAYS_BEFORE,
             days_before=days,
             local_time=datetime.time(9, 0),
-            subject=subject,
-            body=body,
+            **_in_each_language(subject=subject, body=body),
         )
         for days, subject in days_before
     ]
@@ -537,8 +558,12 @@ def reminder_create_defaults(*, meeting: Meeting) -> list[Reminder]:
             meeting=meeting,
             kind=Reminder.Kind.STARTING_SOON,
             minutes_before=60,
-            subject=_("The meeting starts in one hour"),
-            body=_("Dear {first_name},\n\n{meeting_title} starts at {start_time}.\n\nJoin here: {join_link}"),
+            **_in_each_language(
+                subject=gettext_lazy("The meeting starts in one hour"),
+                body=gettext_lazy(
+                    "Dear {first_name},\n\n{meeting_title} starts at {start_time}.\n\nJoin here: {join_link}"
+                ),
+            ),
         )
     )
     return Reminder.objects.bulk_create(reminders)

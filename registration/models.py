@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from agenda.models import InterpretationLanguage, Meeting
@@ -82,7 +83,9 @@ class Registration(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
 
     # About you
-    honorific = models.CharField(_("title"), max_length=30, blank=True, help_text=_("For example H.E., Dr, Ms, Mx."))
+    honorific = models.CharField(
+        pgettext_lazy("honorific", "title"), max_length=30, blank=True, help_text=_("For example H.E., Dr, Ms, Mx.")
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     email = models.EmailField(_("email"), max_length=254)

@@ -10,6 +10,7 @@ from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -101,9 +102,18 @@ def _registration_for_token(token):
     return registration
 
 
+def _use_registration_language(request, registration):
+    """Pages reached from an email open in the email's language, unless the visitor chose one in the switcher."""
+    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES or registration.language not in dict(settings.LANGUAGES):
+        return
+    translation.activate(registration.language)
+    request.LANGUAGE_CODE = registration.language
+
+
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
     registration = _registration_for_token(token)
+    _use_registration_language(request, registration)
     meeting = registration.meeting
     can_change = meeting.is_registration_open() and not registration.is_cancelled
     form = None
@@ -113,6 +123,8 @@ def manage(request, token):
         )
         if request.method == "POST" and form.is_valid():
             data = {name: value for name, value in form.cleaned_data.items() if name in RegistrationForm.Meta.fields}
+            # Emails follow the language the participant now reads the site in.
+            data["language"] = get_language()
             # The form wrote the values onto the instance; the service compares against the stored row.
             registration.refresh_from_db()
             services.registration_update(registration=registration, data=data)
@@ -132,6 +144,7 @@ def manage(request, token):
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
     registration = _registration_for_token(token)
+    _use_registration_language(request, registration)
     if request.method == "POST":
         services.registration_cancel(registration=registration)
         messages.success(request, _("Your registration is cancelled. We have emailed you a confirmation."))
@@ -142,6 +155,7 @@ def cancel(request, token):
 @require_POST
 def restore(request, token):
     registration = _registration_for_token(token)
+    _use_registration_language(request, registration)
     if not registration.meeting.is_registration_open():
         messages.error(request, _("Registration is closed, so a cancelled registration can no longer be restored."))
         return redirect("registration:manage", token=token)

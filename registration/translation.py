@@ -1,0 +1,10 @@
+"""Texts organisers write per language (django-modeltranslation): a reminder goes out in its reader's language."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Reminder
+
+
+@register(Reminder)
+class ReminderTranslationOptions(TranslationOptions):
+    fields = ("subject", "body")
