@@ -1,0 +1,128 @@
+"""The site in French, Spanish and Russian as a participant sees it: switcher, form, errors, email, agenda."""
+
+import re
+
+import pytest
+from django.core import mail as django_mail
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from agenda.models import GcmObjective
+from agenda.services import meeting_load_imrf
+from registration.models import Registration
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def meeting():
+    """The meeting from its data file, with its texts in every language, 30+ days ahead."""
+    return meeting_load_imrf(today=timezone.localdate())
+
+
+def _switch_language(page, name):
+    page.locator(".language-switcher").get_by_role("button", name=name, exact=True).click()
+
+
+def _label(text):
+    # Required fields' labels end with crispy's asterisk.
+    return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*$")
+
+
+def test_register_in_russian_from_the_language_switcher(live_server, page, meeting):
+    page.goto(f"{live_server.url}/")
+    _switch_language(page, "Русский")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    page.get_by_role("navigation", name="Основная навигация").get_by_role("link", name="Регистрация").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Регистрация")
+    expect(page.get_by_role("group", name="О вас")).to_be_visible()
+    page.get_by_label(_label("Имя")).fill("Анна")
+    page.get_by_role("button", name="Регистрация").click()
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("В ответах обнаружено")
+    expect(summary).to_contain_text("Фамилия: Обязательное поле.")
+    assert not Registration.objects.exists()
+
+    page.get_by_label(_label("Фамилия")).fill("Смирнова")
+    page.get_by_label(_label("Адрес электронной почты")).fill("anna@mid.example.ru")
+    page.get_by_label(_label("Должность")).fill("Советник")
+    page.get_by_label(_label("Организация")).fill("Министерство иностранных дел")
+    page.get_by_label("Категория заинтересованной стороны").select_option(label="Правительство государства-члена")
+    page.get_by_label("Ожидаемый уровень участия вашей страны").select_option(label="Министр")
+    page.get_by_label("Представляемая страна или страна пребывания").select_option(label="Сербия")
+    page.get_by_label("Русский", exact=True).check()
+    page.get_by_label("Женщина").check()
+    page.get_by_label("Я ознакомился(-ась) с уведомлением о конфиденциальности").check()
+    page.get_by_role("button", name="Регистрация").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Благодарим за регистрацию")
+    registration = Registration.objects.get()
+    assert (registration.language, registration.listening_language.code) == ("ru", "ru")
+    message = django_mail.outbox[-1]
+    assert message.to == ["anna@mid.example.ru"]
+    assert "Ваша регистрация подтверждена" in message.subject
+    assert "Уважаемый(-ая) Анна Смирнова!" in message.body
+    assert "100 дней до Форума по обзору международной миграции" in message.body
+
+
+def test_register_in_french_from_the_language_switcher(live_server, page, meeting):
+    page.goto(f"{live_server.url}/register/")
+    _switch_language(page, "Français")
+
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", level=1)).to_have_text("S'inscrire")
+    page.get_by_label(_label("Prénom")).fill("Camille")
+    page.get_by_label(_label("Nom de famille")).fill("Dubois")
+    page.get_by_label(_label("Adresse électronique")).fill("camille.dubois@diplomatie.example.be")
+    page.get_by_label(_label("Fonction / intitulé du poste")).fill("Conseillère")
+    page.get_by_label(_label("Organisation")).fill("SPF Affaires étrangères")
+    page.get_by_label("Catégorie de partie prenante").select_option(label="Gouvernement d'un État membre")
+    page.get_by_label("Niveau de participation attendu de votre pays au FEMI").select_option(label="Niveau technique")
+    page.get_by_label("Pays représenté ou pays de résidence").select_option(label="Belgique")
+    page.get_by_label("Français", exact=True).check()
+    page.get_by_label("J'ai lu la notice de confidentialité").check()
+    page.get_by_role("button", name="S'inscrire").click()
+
+    expect(page.locator("#error-summary")).to_contain_text("Genre : Ce champ est obligatoire.")
+    expect(page).to_have_title(re.compile("^Erreur :"))
+    page.get_by_label("Femme").check()
+    page.get_by_role("button", name="S'inscrire").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Merci de votre inscription")
+    message = django_mail.outbox[-1]
+    assert message.to == ["camille.dubois@diplomatie.example.be"]
+    assert "Votre inscription est confirmée" in message.subject
+    assert "Bonjour Camille Dubois," in message.body
+    assert "Langue d'écoute: Français" in message.body
+
+
+def test_agenda_in_spanish_shows_spanish_objective_titles_and_english_where_missing(live_server, page, meeting):
+    GcmObjective.objects.filter(number=5).update(title_es="")
+    page.goto(f"{live_server.url}/agenda/")
+
+    _switch_language(page, "Español")
+
+    roundtables = page.get_by_role("table", name=re.compile("Mesas redondas del FEMI"))
+    expect(roundtables.get_by_role("columnheader", name="Mesa redonda 1")).to_be_visible()
+    expect(roundtables).to_contain_text("Objetivo 2 Minimizar los factores adversos y estructurales")
+    expect(roundtables).to_contain_text("Objetivo 5 Enhance availability and flexibility of pathways")
+    expect(roundtables).not_to_contain_text("Minimize the adverse drivers")
+
+
+@pytest.mark.parametrize("language", ["Français", "Español", "Русский"])
+def test_pages_in_each_language_have_no_serious_accessibility_violation(
+    live_server, page, axe_violations, meeting, language
+):
+    page.goto(f"{live_server.url}/")
+    _switch_language(page, language)
+
+    found = {}
+    for path in ("/", "/agenda/", "/register/"):
+        page.goto(f"{live_server.url}{path}")
+        found[path] = (page.locator("html").get_attribute("lang"), axe_violations(page))
+
+    code = {"Français": "fr", "Español": "es", "Русский": "ru"}[language]
+    assert found == {path: (code, []) for path in found}
