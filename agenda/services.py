@@ -20,6 +20,7 @@ from .models import (
     MeetingTopic,
     Speaker,
 )
+from .translation import MeetingTranslationOptions
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 IMRF_DATA_FILE = DATA_DIR / "imrf-2022.yaml"
@@ -28,24 +29,8 @@ GCM_OBJECTIVES_FILE = DATA_DIR / "gcm-objectives.csv"
 GCM_OBJECTIVES_TRANSLATED_FILE = "gcm-objectives.{language}.csv"
 
 MEETING_FIELDS = ("time_zone", "format", "platform_url", "contact_email")
-# Texts the data file may give per language (agenda/translation.py stores them so).
-MEETING_TEXT_FIELDS = (
-    "title",
-    "subtitle",
-    "short_name",
-    "format_description",
-    "platform",
-    "introduction",
-    "purpose",
-    "topics_intro",
-    "opportunities_intro",
-    "audience",
-    "organisers",
-    "registration_note",
-    "interventions_note",
-    "diversity_note",
-    "interpretation_note",
-)
+# Texts the data file may give per language, as agenda/translation.py stores them.
+MEETING_TEXT_FIELDS = MeetingTranslationOptions.fields
 
 # How far ahead, at least, `--upcoming` puts the meeting, so registration is open.
 UPCOMING_LEAD_DAYS = 30

@@ -125,3 +125,17 @@ def test_registration_form_is_rendered_once_and_follows_language_changes(client,
     language.name = "Français (French)"
     language.save()
     assert "Français (French)" in client.get("/register/").content.decode()
+
+
+def test_agenda_page_is_cached_per_language(client):
+    MeetingFactory()
+    english = client.get("/agenda/").content.decode()
+    client.cookies["django_language"] = "fr"
+
+    french = client.get("/agenda/").content.decode()
+    del client.cookies["django_language"]
+    english_again = client.get("/agenda/").content.decode()
+
+    assert '<html lang="en">' in english
+    assert '<html lang="fr">' in french
+    assert english_again == english

@@ -1,13 +1,9 @@
 """The language switcher on every page, the remembered choice, and the browser's language by default."""
 
-import datetime
-
 import pytest
 from django.conf import settings
-from django.core.cache import cache
-from django.test import Client, override_settings
+from django.test import Client
 
-from agenda.cache import pages_forget_local
 from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,26 +84,3 @@ def test_chosen_language_wins_over_the_browsers():
     content = response.content.decode()
     assert '<html lang="ru">' in content
     assert "Уведомление о конфиденциальности" in content
-
-
-@pytest.fixture
-def page_cache():
-    cache.clear()
-    pages_forget_local()
-    with override_settings(PAGE_CACHE_TIMEOUT=datetime.timedelta(minutes=10)):
-        yield
-    cache.clear()
-    pages_forget_local()
-
-
-def test_cached_page_is_kept_per_language(page_cache):
-    english = Client().get("/agenda/").content.decode()
-    french_client = Client()
-    french_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-
-    french = french_client.get("/agenda/").content.decode()
-    english_again = Client().get("/agenda/").content.decode()
-
-    assert '<html lang="en">' in english
-    assert '<html lang="fr">' in french
-    assert english_again == english
