@@ -8,7 +8,7 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -193,7 +193,7 @@ class RegistrationForm(forms.ModelForm):
             del self.fields["privacy_consent"]
         else:
             self.fields["privacy_consent"].label = _privacy_label()
-        self.helper = self._build_helper(submit_label or _("Register"))
+        self.helper = self._build_helper(submit_label or pgettext_lazy("button", "Register"))
 
     def _build_helper(self, submit_label):
         helper = FormHelper()

@@ -38,7 +38,7 @@ def test_register_in_russian_from_the_language_switcher(live_server, page, meeti
     expect(page.get_by_role("heading", level=1)).to_have_text("Регистрация")
     expect(page.get_by_role("group", name="О вас")).to_be_visible()
     page.get_by_label(_label("Имя")).fill("Анна")
-    page.get_by_role("button", name="Регистрация").click()
+    page.get_by_role("button", name="Зарегистрироваться").click()
 
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
@@ -56,7 +56,7 @@ def test_register_in_russian_from_the_language_switcher(live_server, page, meeti
     page.get_by_label("Русский", exact=True).check()
     page.get_by_label("Женщина").check()
     page.get_by_label("Я ознакомился(-ась) с уведомлением о конфиденциальности").check()
-    page.get_by_role("button", name="Регистрация").click()
+    page.get_by_role("button", name="Зарегистрироваться").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Благодарим за регистрацию")
     registration = Registration.objects.get()
