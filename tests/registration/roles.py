@@ -1,5 +1,8 @@
 """Users as the roles data migration defines them (Organisers, Viewers), for the admin tests."""
 
+import importlib
+
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission, User
 
 ORGANISERS = "Organisers"
@@ -10,6 +13,11 @@ def user_create(*, username: str, group: str | None = None, is_staff: bool = Tru
     """A user in `group` (made by the migration) with extra `permissions` as "app_label.codename"."""
     user = User.objects.create_user(username=username, password="not-used", is_staff=is_staff)
     if group:
+        if not Group.objects.filter(name=group).exists():
+            # A transactional test before this one flushed the tables, groups included:
+            # make them again the way the data migration does.
+            migration = importlib.import_module("registration.migrations.0004_organiser_and_viewer_groups")
+            migration.create_groups(apps, None)
         user.groups.add(Group.objects.get(name=group))
     for permission in permissions:
         app_label, codename = permission.split(".")
