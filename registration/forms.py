@@ -254,6 +254,10 @@ class RegistrationForm(forms.ModelForm):
                 fieldset.css_class = "form-section"
         return helper
 
+    def registration_data(self) -> dict:
+        """The cleaned values the registration services store (no consent box, no honeypot)."""
+        return {name: value for name, value in self.cleaned_data.items() if name in self.Meta.fields}
+
     def clean_email(self):
         return self.cleaned_data["email"].strip()
 

@@ -53,7 +53,7 @@ def register(request):
         form.add_error(None, _("Too many registrations from your network in a short time. Please wait a minute."))
         return render(request, "registration/register.html", {"meeting": meeting, "form": form}, status=429)
     if form.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items() if name in RegistrationForm.Meta.fields}
+        data = form.registration_data()
         result = services.registration_create(meeting=meeting, data=data, language=get_language() or "en")
         response = redirect("registration:thanks")
         response.set_signed_cookie(
@@ -122,7 +122,7 @@ def manage(request, token):
             request.POST or None, instance=registration, meeting=meeting, submit_label=_("Save changes")
         )
         if request.method == "POST" and form.is_valid():
-            data = {name: value for name, value in form.cleaned_data.items() if name in RegistrationForm.Meta.fields}
+            data = form.registration_data()
             # Emails follow the language the participant now reads the site in.
             data["language"] = get_language()
             # The form wrote the values onto the instance; the service compares against the stored row.
