@@ -191,6 +191,14 @@ class Registration(models.Model):
         return needs
 
 
+# Special-category answers (gender identity, age, disability, migrant or diaspora status, youth) and accessibility
+# needs: seen person by person only with the registration.view_diversity_answers permission, and never usable to
+# select, sort or count people without it (docs/security.md).
+DIVERSITY_FIELDS = ("gender", "gender_self_description", "age_group", "disability", "migrant_or_diaspora", "youth")
+ACCESSIBILITY_FIELDS = ("needs_captions", "needs_sign_language", "needs_screen_reader", "accessibility_other")
+PROTECTED_ANSWER_FIELDS = DIVERSITY_FIELDS + ACCESSIBILITY_FIELDS
+
+
 class Reminder(models.Model):
     """When a meeting's reminder goes out, and what it says; times follow the meeting's date."""
 
