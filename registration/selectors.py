@@ -92,6 +92,7 @@ class CrossTable:
 
 @dataclass(frozen=True)
 class DiversityQuestion:
+    key: str
     label: str
     answers: list[tuple[str, SafeCount]]
 
@@ -247,6 +248,7 @@ def _diversity(counted: QuerySet) -> list[DiversityQuestion]:
         safe = counts_protect([totals[f"{question.name}__{value}"] for value in values[question.name]])
         questions.append(
             DiversityQuestion(
+                key=question.name,
                 label=str(question.verbose_name),
                 answers=[(str(label), count) for label, count in zip(labels, safe, strict=True)],
             )
