@@ -24,8 +24,16 @@ from modeltranslation.admin import TranslationAdmin
 from agenda.models import Meeting
 
 from . import charts, mail, moderation
-from .exports import DIVERSITY_FIELDS, EXPORTERS, SpeakersTable, registration_table
-from .models import OutgoingEmail, Registration, Reminder
+from .access import PROTECTED_FILTERS, ProtectedAnswersAdminMixin, can_see_diversity
+from .exports import EXPORTERS, SpeakersTable, registration_table
+from .models import (
+    ACCESSIBILITY_FIELDS,
+    DIVERSITY_FIELDS,
+    PROTECTED_ANSWER_FIELDS,
+    OutgoingEmail,
+    Registration,
+    Reminder,
+)
 from .selectors import dashboard_get, registration_list_with_email_status, registration_speakers_list
 
 # Below this many rows a real COUNT(*) is quick; above it PostgreSQL's estimate is used.
@@ -142,11 +150,8 @@ FORM_SECTIONS = (
         ("category", "category_other", "country", "imrf_attendance_level", "accreditation_route"),
     ),
     (_("Interpretation"), ("listening_language", "other_language", "other_language_reason")),
-    (
-        _("Gender and diversity"),
-        ("gender", "gender_self_description", "age_group", "disability", "migrant_or_diaspora", "youth"),
-    ),
-    (_("Accessibility"), ("needs_captions", "needs_sign_language", "needs_screen_reader", "accessibility_other")),
+    (_("Gender and diversity"), DIVERSITY_FIELDS),
+    (_("Accessibility"), ACCESSIBILITY_FIELDS),
     (
         _("Taking the floor"),
         ("wishes_to_speak", "intervention_topic", "intervention_coordination", "intervention_group", "questions"),
@@ -176,15 +181,10 @@ AUDIT_FIELDS = (
     "anonymised_at",
     "change_history",
 )
-DIVERSITY_FILTERS = ("age_group", "disability", "migrant_or_diaspora", "youth")
-
-
-def can_see_diversity(user) -> bool:
-    return user.has_perm("registration.view_diversity_answers")
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ProtectedAnswersAdminMixin, admin.ModelAdmin):
     form = RegistrationAdminForm
     list_display = (
         "name",
@@ -205,12 +205,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "listening_language",
         "imrf_attendance_level",
         "accreditation_route",
-        "gender",
         "wishes_to_speak",
         "intervention_coordination",
-        "needs_captions",
-        "needs_sign_language",
-        "needs_screen_reader",
         "listed_publicly",
         ConfirmationEmailFilter,
         "created_at",
@@ -261,9 +257,15 @@ class RegistrationAdmin(admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return RegistrationChangeList
 
+    def get_list_display(self, request):
+        # Dropping the column, not just its sorting: `?o=5` sorts by whatever the fifth column is.
+        if can_see_diversity(request.user):
+            return self.list_display
+        return tuple(name for name in self.list_display if name not in PROTECTED_ANSWER_FIELDS)
+
     def get_list_filter(self, request):
         if can_see_diversity(request.user):
-            return (*self.list_filter, *DIVERSITY_FILTERS)
+            return (*self.list_filter, *PROTECTED_FILTERS)
         return self.list_filter
 
     def has_add_permission(self, request):
@@ -276,8 +278,10 @@ class RegistrationAdmin(admin.ModelAdmin):
     # Detail page
 
     def get_fieldsets(self, request, obj=None):
-        hidden = set() if can_see_diversity(request.user) else DIVERSITY_FIELDS
-        return [(title, {"fields": [name for name in names if name not in hidden]}) for title, names in FORM_SECTIONS]
+        # Fields left out of the fieldsets are left out of the form too, so a forged POST cannot change them.
+        hidden = set() if can_see_diversity(request.user) else set(PROTECTED_ANSWER_FIELDS)
+        sections = [(title, [name for name in names if name not in hidden]) for title, names in FORM_SECTIONS]
+        return [(title, {"fields": names}) for title, names in sections if names]
 
     @admin.display(description=_("change history"))
     def change_history(self, registration):
@@ -378,7 +382,8 @@ class RegistrationAdmin(admin.ModelAdmin):
             stem = f"speakers-list-{stamp}"
         else:
             table = registration_table(
-                queryset=registrations.order_by("created_at", "pk"), include_diversity=can_see_diversity(request.user)
+                queryset=registrations.order_by("created_at", "pk"),
+                include_protected_answers=can_see_diversity(request.user),
             )
             stem = f"registrations-{stamp}"
         return EXPORTERS[format_id](table=table, filename_stem=stem).response()
@@ -454,7 +459,7 @@ class RegistrationChangeList(ChangeList):
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(ProtectedAnswersAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "kind", "to_email", "subject", "status", "attempts", "sent_at")
     list_filter = ("status", "kind", "created_at")
     search_fields = ("to_email", "subject")
@@ -483,6 +488,12 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_fields(self, request, obj=None):
+        # Confirmations and changes list the participant's accessibility needs.
+        if can_see_diversity(request.user):
+            return self.fields
+        return tuple(name for name in self.fields if name != "body_text")
 
     @admin.action(description=_("Retry the selected failed emails"), permissions=["change"])
     def retry_failed(self, request, queryset):

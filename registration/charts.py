@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass
 
-from .selectors import CrossTable, Row
+from django.utils.translation import gettext as _
+
+from .disclosure import SafeCrossTable
+from .selectors import Row
 
 WIDTH = 640
 LABEL_WIDTH = 230
@@ -11,6 +14,8 @@ BAR_HEIGHT = 22
 BAR_GAP = 8
 LABEL_CHARS = 34
 SERIES_COLOURS = 6
+# The grey segment of the counts a table hides (dashboard.css).
+HIDDEN_SERIES = "hidden"
 
 
 def _short(label: str) -> str:
@@ -69,10 +74,10 @@ def bar_chart(*, rows: list[Row]) -> BarChart:
 @dataclass(frozen=True)
 class Segment:
     label: str
-    value: int
+    value: str  # what the tooltip says; empty for the hidden counts
     x: float
     width: float
-    series: int
+    series: int | str
 
 
 @dataclass(frozen=True)
@@ -93,12 +98,17 @@ class StackedBarChart:
     bar_height: int
     total_x: int
     bars: list[StackedBar]
-    legend: list[tuple[int, str]]
+    legend: list[tuple[int | str, str]]
 
 
-def stacked_bar_chart(*, table: CrossTable) -> StackedBarChart:
-    """One bar per row of the table, split into its columns' shares; rows with no one are left out."""
+def stacked_bar_chart(*, table: SafeCrossTable) -> StackedBarChart:
+    """One bar per row of the table, split into its columns' shares; rows with no one are left out.
+
+    Hidden counts are drawn together as one grey segment at the end, labelled without a number: its
+    size is the row's total less what is shown, which the table lets anyone work out anyway.
+    """
     span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    not_shown = _("not shown")
     bars = []
     for line in table.lines:
         if not line["total"]:
@@ -106,19 +116,26 @@ def stacked_bar_chart(*, table: CrossTable) -> StackedBarChart:
         y = len(bars) * (BAR_HEIGHT + BAR_GAP)
         x = float(LABEL_WIDTH)
         segments = []
-        for series, ((_key, label), value) in enumerate(zip(table.columns, line["counts"], strict=True)):
-            width = span * value / line["total"]
-            if value:
-                segments.append(
-                    Segment(
-                        label=str(label),
-                        value=value,
-                        x=round(x, 1),
-                        width=round(width, 1),
-                        series=series % SERIES_COLOURS,
-                    )
+        for series, ((_key, label), count) in enumerate(zip(table.columns, line["counts"], strict=True)):
+            if count.hidden or not count.value:
+                continue
+            width = span * count.value / line["total"]
+            segments.append(
+                Segment(
+                    label=str(label),
+                    value=str(count),
+                    x=round(x, 1),
+                    width=round(width, 1),
+                    series=series % SERIES_COLOURS,
                 )
+            )
             x += width
+        hidden = line["total"] - sum(count.value for count in line["counts"] if not count.hidden)
+        if hidden:
+            width = span * hidden / line["total"]
+            segments.append(
+                Segment(label=not_shown, value="", x=round(x, 1), width=round(width, 1), series=HIDDEN_SERIES)
+            )
         bars.append(
             StackedBar(
                 label=str(line["label"]),
@@ -136,7 +153,10 @@ def stacked_bar_chart(*, table: CrossTable) -> StackedBarChart:
         bar_height=BAR_HEIGHT,
         total_x=WIDTH - VALUE_WIDTH + 6,
         bars=bars,
-        legend=[(series % SERIES_COLOURS, str(label)) for series, (_key, label) in enumerate(table.columns)],
+        legend=[
+            *((series % SERIES_COLOURS, str(label)) for series, (_key, label) in enumerate(table.columns)),
+            (HIDDEN_SERIES, not_shown),
+        ],
     )
 
 

@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 
 from agenda.models import Meeting
 
-from .models import Registration
+from .models import PROTECTED_ANSWER_FIELDS, Registration
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection");
 # tab and carriage return let an attacker hide the sign behind whitespace Excel strips.
@@ -32,8 +32,6 @@ CSV_CHUNK_CHARS = 64 * 1024
 # Every column of the model in declaration order, which follows the form's sections;
 # the manage token is a password to the registration and stays out of every file.
 EXPORT_FIELDS = tuple(field.name for field in Registration._meta.concrete_fields if field.name != "manage_token")
-# Seen individually only with the registration.view_diversity_answers permission.
-DIVERSITY_FIELDS = frozenset({"gender_self_description", "age_group", "disability", "migrant_or_diaspora", "youth"})
 
 
 @dataclass(frozen=True)
@@ -92,9 +90,9 @@ class Table:
             yield [column.value(registration) for column in self.columns]
 
 
-def registration_table(*, queryset: QuerySet, include_diversity: bool = False) -> Table:
-    """Every registration field, one column each; diversity answers only for those allowed to see them."""
-    names = [name for name in EXPORT_FIELDS if include_diversity or name not in DIVERSITY_FIELDS]
+def registration_table(*, queryset: QuerySet, include_protected_answers: bool = False) -> Table:
+    """Every registration field, one column each; diversity and accessibility answers only for those allowed."""
+    names = [name for name in EXPORT_FIELDS if include_protected_answers or name not in PROTECTED_ANSWER_FIELDS]
     return Table(queryset=queryset, columns=[_field_column(name) for name in names])
 
 

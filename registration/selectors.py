@@ -11,11 +11,10 @@ from django_countries import countries
 
 from agenda.models import Meeting
 
+from .disclosure import SMALL_GROUP, SafeCount, SafeCrossTable, counts_protect, cross_table_protect
 from .forms import unece_member_states
-from .models import OutgoingEmail, Registration, YesNoPrivate
+from .models import DIVERSITY_FIELDS, OutgoingEmail, Registration
 
-# Fewer people than this in a diversity group are never shown as a number, so no one can be singled out.
-SMALL_GROUP = 5
 # The figures count the people expected to attend; the status table shows the others.
 COUNTED_STATUS = Registration.Status.ACTIVE
 NO_ANSWER = ""
@@ -53,42 +52,9 @@ def registration_speakers_list(*, registrations: QuerySet) -> QuerySet:
 
 
 @dataclass(frozen=True)
-class SafeCount:
-    """A count in an aggregate of personal answers: small groups are not shown as a number."""
-
-    value: int
-    hidden: bool = False
-
-    @property
-    def is_small(self) -> bool:
-        return 0 < self.value < SMALL_GROUP
-
-    def __str__(self):
-        if not self.hidden:
-            return str(self.value)
-        if self.is_small:
-            return str(_("fewer than 5"))
-        return str(_("not shown"))
-
-
-def counts_protect(values: list[int]) -> list[SafeCount]:
-    """Hide every group of 1 to 4; if that hides exactly one, hide the next smallest too.
-
-    With the total known, a single hidden cell is the total minus the others: hiding a
-    second one keeps the small group from being worked out by subtraction.
-    """
-    hidden = [0 < value < SMALL_GROUP for value in values]
-    if sum(hidden) == 1:
-        shown = [index for index, value in enumerate(values) if value and not hidden[index]]
-        if shown:
-            hidden[min(shown, key=values.__getitem__)] = True
-    return [SafeCount(value, is_hidden) for value, is_hidden in zip(values, hidden, strict=True)]
-
-
-@dataclass(frozen=True)
 class Row:
     label: str
-    value: int
+    value: int | SafeCount
 
 
 @dataclass(frozen=True)
@@ -126,6 +92,7 @@ class CrossTable:
 
 @dataclass(frozen=True)
 class DiversityQuestion:
+    key: str
     label: str
     answers: list[tuple[str, SafeCount]]
 
@@ -138,14 +105,6 @@ class MemberStateAttendance:
     rank: int  # of the highest level: 0 for Head of State or Government
 
 
-@dataclass(frozen=True)
-class OtherLanguageRequest:
-    language: str
-    reason: str
-    country: str
-    category: str
-
-
 @dataclass
 class Dashboard:
     meeting: Meeting
@@ -155,9 +114,8 @@ class Dashboard:
     unece_missing: list[str]
     countries: list[Row]
     listeners: list[Row]
-    other_languages: list[Row]
-    other_language_requests: list[OtherLanguageRequest]
-    gender_by_category: CrossTable
+    other_languages: list[Row]  # values are SafeCounts
+    gender_by_category: SafeCrossTable
     diversity: list[DiversityQuestion]
     attendance: list[MemberStateAttendance]
     attendance_summary: list[Row]
@@ -173,11 +131,9 @@ class Dashboard:
         return len(self.unece_represented) + len(self.unece_missing)
 
 
-DIVERSITY_QUESTIONS = (
-    ("age_group", Registration.AgeGroup),
-    ("disability", YesNoPrivate),
-    ("migrant_or_diaspora", YesNoPrivate),
-    ("youth", YesNoPrivate),
+# Gender has its own table, by category; a self-description is the person's own words and is never counted.
+DIVERSITY_QUESTIONS = tuple(
+    name for name in DIVERSITY_FIELDS if name != "gender" and Registration._meta.get_field(name).choices
 )
 
 
@@ -192,6 +148,12 @@ def _status_category_gender(registrations: QuerySet) -> tuple[CrossTable, CrossT
     return (
         CrossTable(rows=categories, columns=list(Registration.Status.choices), cells=by_status),
         CrossTable(rows=categories, columns=list(Registration.Gender.choices), cells=by_gender),
+    )
+
+
+def _protect(table: CrossTable) -> SafeCrossTable:
+    return cross_table_protect(
+        rows=table.rows, columns=table.columns, lines=table.lines, column_totals=table.column_totals
     )
 
 
@@ -245,41 +207,49 @@ def _languages(meeting: Meeting, counted: QuerySet) -> list[Row]:
     return rows
 
 
-def _other_language_requests(counted: QuerySet) -> tuple[list[Row], list[OtherLanguageRequest]]:
-    requests = [
-        OtherLanguageRequest(
-            language=row.other_language.strip(),
-            reason=row.other_language_reason,
-            country=row.country.name,
-            category=row.get_category_display(),
-        )
-        for row in counted.exclude(other_language="")
-        .only("other_language", "other_language_reason", "country", "category")
-        .order_by("created_at", "pk")
-    ]
+def _other_languages(counted: QuerySet) -> list[Row]:
+    """Requests for another language, counted; the words people typed, and who typed them, stay off the dashboard.
+
+    A language asked for by at least 5 people is named (as its first requester spelt it); the others are
+    one line, shown as "fewer than 5" when they are.
+    """
     by_language: Counter = Counter()
     spelling: dict[str, str] = {}
-    for request in requests:
-        key = request.language.casefold()
+    for language in (
+        counted.exclude(other_language="").order_by("created_at", "pk").values_list("other_language", flat=True)
+    ):
+        key = language.strip().casefold()
         by_language[key] += 1
-        spelling.setdefault(key, request.language)
-    summary = [Row(spelling[key], n) for key, n in sorted(by_language.items(), key=lambda item: (-item[1], item[0]))]
-    return summary, requests
+        spelling.setdefault(key, language.strip())
+    named = sorted(
+        ((key, n) for key, n in by_language.items() if n >= SMALL_GROUP), key=lambda item: (-item[1], item[0])
+    )
+    rows = [Row(spelling[key], SafeCount(n)) for key, n in named]
+    rest = sum(n for n in by_language.values() if n < SMALL_GROUP)
+    if rest:
+        label = str(_("Other languages, each asked for by fewer than 5 people"))
+        rows.append(Row(label, SafeCount(rest, hidden=rest < SMALL_GROUP)))
+    return rows
 
 
 def _diversity(counted: QuerySet) -> list[DiversityQuestion]:
-    aggregates = {}
-    for name, choices in DIVERSITY_QUESTIONS:
-        for value in [*choices.values, NO_ANSWER]:
-            aggregates[f"{name}__{value}"] = Count("pk", filter=Q(**{name: value}))
-    totals = counted.aggregate(**aggregates)
+    fields = [Registration._meta.get_field(name) for name in DIVERSITY_QUESTIONS]
+    values = {question.name: [*(value for value, _label in question.choices), NO_ANSWER] for question in fields}
+    totals = counted.aggregate(
+        **{
+            f"{name}__{value}": Count("pk", filter=Q(**{name: value}))
+            for name, answers in values.items()
+            for value in answers
+        }
+    )
     questions = []
-    for name, choices in DIVERSITY_QUESTIONS:
-        labels = [*choices.labels, _("No answer")]
-        safe = counts_protect([totals[f"{name}__{value}"] for value in [*choices.values, NO_ANSWER]])
+    for question in fields:
+        labels = [*(label for _value, label in question.choices), _("No answer")]
+        safe = counts_protect([totals[f"{question.name}__{value}"] for value in values[question.name]])
         questions.append(
             DiversityQuestion(
-                label=str(Registration._meta.get_field(name).verbose_name),
+                key=question.name,
+                label=str(question.verbose_name),
                 answers=[(str(label), count) for label, count in zip(labels, safe, strict=True)],
             )
         )
@@ -309,7 +279,6 @@ def dashboard_get(*, meeting: Meeting) -> Dashboard:
     counted = registrations.filter(status=COUNTED_STATUS)
     status_by_category, gender_by_category = _status_category_gender(registrations)
     represented, missing, country_rows, attendance, attendance_summary = _countries_and_attendance(counted)
-    other_languages, other_language_requests = _other_language_requests(counted)
     return Dashboard(
         meeting=meeting,
         status_by_category=status_by_category,
@@ -318,9 +287,8 @@ def dashboard_get(*, meeting: Meeting) -> Dashboard:
         unece_missing=missing,
         countries=country_rows,
         listeners=_languages(meeting, counted),
-        other_languages=other_languages,
-        other_language_requests=other_language_requests,
-        gender_by_category=gender_by_category,
+        other_languages=_other_languages(counted),
+        gender_by_category=_protect(gender_by_category),
         diversity=_diversity(counted),
         attendance=attendance,
         attendance_summary=attendance_summary,

@@ -117,7 +117,7 @@ def test_dashboard_member_states_represented_and_not_yet(known):
     assert [(row.label, row.value) for row in dashboard.countries] == [("Austria", 6), ("Serbia", 3), ("Azerbaijan", 2)]
 
 
-def test_dashboard_listeners_and_every_other_language_request(known):
+def test_dashboard_listeners_and_other_language_requests_counted(known):
     dashboard = dashboard_get(meeting=known)
 
     assert {row.label: row.value for row in dashboard.listeners} == {
@@ -127,18 +127,24 @@ def test_dashboard_listeners_and_every_other_language_request(known):
         "Russian": 0,
         "Bosnian, Croatian, Montenegrin, and Serbian (BCMS)": 3,
     }
-    assert [(row.label, row.value) for row in dashboard.other_languages] == [("Albanian", 2), ("Turkish", 2)]
-    assert len(dashboard.other_language_requests) == 4
-    assert dashboard.other_language_requests[0].reason == "Our delegation works in Albanian."
+    # Two languages asked for by two people each: fewer than 5 each, so neither is named.
+    assert [(row.label, str(row.value)) for row in dashboard.other_languages] == [
+        ("Other languages, each asked for by fewer than 5 people", "fewer than 5")
+    ]
+    assert dashboard.other_languages[0].value.value == 4
 
 
 def test_dashboard_gender_by_category(known):
     dashboard = dashboard_get(meeting=known)
 
-    lines = {line["key"]: line["counts"] for line in dashboard.gender_by_category.lines}
-    assert lines[Category.MEMBER_STATE] == [6, 2, 0, 0]
-    assert lines[Category.CIVIL_SOCIETY] == [2, 0, 1, 0]
-    assert dashboard.gender_by_category.column_totals == [8, 2, 1, 0]
+    lines = {line["key"]: line for line in dashboard.gender_by_category.lines}
+    assert [count.value for count in lines[Category.MEMBER_STATE]["counts"]] == [6, 2, 0, 0]
+    assert [str(count) for count in lines[Category.MEMBER_STATE]["counts"]] == ["6"] + ["fewer than 5"] * 3
+    assert [str(count) for count in lines[Category.CIVIL_SOCIETY]["counts"]] == ["fewer than 5"] * 4
+    assert (lines[Category.MEMBER_STATE]["total"], lines[Category.CIVIL_SOCIETY]["total"]) == (8, 3)
+    assert [count.value for count in dashboard.gender_by_category.column_totals] == [8, 2, 1, 0]
+    # Every gender has a hidden count in some category, so no gender's total is shown.
+    assert [str(count) for count in dashboard.gender_by_category.column_totals] == ["not shown"] * 4
 
 
 def test_dashboard_hides_diversity_groups_under_five(known):
@@ -151,9 +157,10 @@ def test_dashboard_hides_diversity_groups_under_five(known):
     assert str(age["No answer"]) == "fewer than 5"
     disability = questions["identifies as a person with a disability"]
     assert str(disability["Yes"]) == "fewer than 5"
-    # The only small group: the next smallest is hidden too, or 11 − 9 would give it away.
-    assert str(disability["No answer"]) == "not shown"
-    assert str(disability["No"]) == "0"
+    # Shown as 0, "No" would let 11 − 9 give the two "Yes" away; hidden, the 2 could be any of three answers.
+    assert str(disability["No"]) == "fewer than 5"
+    assert str(disability["Prefer not to say"]) == "fewer than 5"
+    assert disability["No answer"] == SafeCount(9)
 
 
 def test_dashboard_attendance_level_per_member_state(known):
@@ -179,9 +186,14 @@ def test_dashboard_registrations_per_day_include_quiet_days(known):
     ("values", "shown"),
     [
         ([10, 3, 20], ["not shown", "fewer than 5", "20"]),
-        ([10, 3, 2], ["10", "fewer than 5", "fewer than 5"]),
-        ([0, 3, 0], ["0", "fewer than 5", "0"]),
+        # 3 + 2 = 15 − 10: with 10 shown, both small groups would be known to be at least 1.
+        ([10, 3, 2], ["not shown", "fewer than 5", "fewer than 5"]),
+        # Shown, the zeros would make the total the 3.
+        ([0, 3, 0], ["fewer than 5", "fewer than 5", "fewer than 5"]),
+        # The smallest shown, 5, caps the one hidden beside the small one: 11 = 1 + 5 + 5 would name the 1.
+        ([1, 5, 5, 20], ["fewer than 5", "not shown", "not shown", "20"]),
         ([5, 6, 7], ["5", "6", "7"]),
+        ([0, 6, 0], ["0", "6", "0"]),
     ],
 )
 def test_counts_protect(values, shown):
@@ -203,10 +215,12 @@ def test_dashboard_page_shows_the_figures_and_charts(client, known):
 
 def test_dashboard_page_escapes_what_participants_typed(client, meeting):
     client.force_login(user_create(username="organiser", group=ORGANISERS))
-    RegistrationFactory(meeting=meeting, other_language="<script>x</script>", other_language_reason="<b>why</b>")
+    for _index in range(5):
+        RegistrationFactory(meeting=meeting, other_language="<script>x</script>")
 
     content = client.get(DASHBOARD).content.decode()
 
+    # Asked for by five people, the language is named: escaped, never run.
     assert "<script>x</script>" not in content
     assert "&lt;script&gt;x&lt;/script&gt;" in content
 

@@ -109,7 +109,7 @@ def test_remove_personal_data_leaves_no_name_or_email_and_the_dashboard_totals(p
 
     assert _personal_data_left() == []
     assert _totals(dashboard_get(meeting=past_meeting)) == before
-    assert [request.language for request in dashboard_get(meeting=past_meeting).other_language_requests] == ["Albanian"]
+    assert [row.value.value for row in dashboard_get(meeting=past_meeting).other_languages] == [1]
 
 
 def test_remove_personal_data_blanks_free_text_and_diversity_answers(past_meeting):

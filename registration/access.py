@@ -1,0 +1,60 @@
+"""Who may select, sort or see people by their diversity and accessibility answers in the admin."""
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import BooleanField
+from django.db.models.constants import LOOKUP_SEP
+
+from .models import PROTECTED_ANSWER_FIELDS, Registration
+
+# The protected answers with a fixed set of values; the free-text ones are never a filter.
+PROTECTED_FILTERS = tuple(
+    name
+    for name in PROTECTED_ANSWER_FIELDS
+    if Registration._meta.get_field(name).choices or isinstance(Registration._meta.get_field(name), BooleanField)
+)
+
+
+def can_see_diversity(user) -> bool:
+    return user.has_perm("registration.view_diversity_answers")
+
+
+def lookup_reaches_protected_answer(*, model, lookup: str) -> bool:
+    """Whether a filter or search path ends on a registration's diversity or accessibility answer.
+
+    Followed through every relation, so `meeting__registrations__disability` or `registration__gender`
+    from another model count as much as `disability__exact`.
+    """
+    for part in lookup.split(LOOKUP_SEP):
+        if model is Registration and part in PROTECTED_ANSWER_FIELDS:
+            return True
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if not field.is_relation or field.related_model is None:
+            return False
+        model = field.related_model
+    return False
+
+
+class ProtectedAnswersAdminMixin:
+    """Without registration.view_diversity_answers, no filter or search of this admin reaches a protected answer.
+
+    Hiding the sidebar's filters is not enough: Django accepts any lookup on a model's own fields typed
+    into the address (`?disability__exact=yes`). Refused lookups raise DisallowedModelAdminLookup, a
+    400, in the list and in every export built from it.
+    """
+
+    def lookup_allowed(self, lookup, value, request=None):
+        permitted = request is not None and can_see_diversity(request.user)
+        if not permitted and lookup_reaches_protected_answer(model=self.model, lookup=lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if can_see_diversity(request.user):
+            return fields
+        return tuple(
+            name for name in fields if not lookup_reaches_protected_answer(model=self.model, lookup=name.lstrip("^=@"))
+        )
