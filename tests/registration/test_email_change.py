@@ -312,3 +312,15 @@ def test_email_change_links_open_nothing_once_personal_data_is_removed(client, p
 
     assert client.get(url).status_code == 404
     assert not EmailChangeRequest.objects.exists()
+
+
+def test_email_change_emails_are_in_the_registrations_language(client, post, meeting):
+    registration = RegistrationFactory(meeting=meeting, language="fr", email="chloe@ministere.example.fr")
+
+    post(_manage_url(registration), _manage_data(client, registration, email="chloe.martin@ministere.example.fr"))
+
+    confirm = _message_to("chloe.martin@ministere.example.fr")
+    assert "Confirmez votre nouvelle adresse électronique" in confirm.subject
+    assert "Le lien est valable 48 heures." in confirm.body
+    notice = _message_to("chloe@ministere.example.fr")
+    assert "refusez le changement ici" in notice.body
