@@ -101,7 +101,7 @@ def meeting_when(*, meeting: Meeting) -> dict[str, str]:
     return {"local": local, "utc": utc, "both": f"{local} ({utc})"}
 
 
-def _manage_url(registration: Registration) -> str:
+def manage_url(registration: Registration) -> str:
     return settings.SITE_URL + reverse("registration:manage", args=[registration.manage_token])
 
 
@@ -157,7 +157,7 @@ def _email_build(
         context = {
             **meeting_contexts[language],
             "registration": registration,
-            "manage_url": _manage_url(registration),
+            "manage_url": manage_url(registration),
         }
         if reminder is not None:
             subject, text, html = _reminder_render(reminder=reminder, context=context)
@@ -186,6 +186,31 @@ def email_queue(*, registration: Registration, kind: str, reminder: Reminder | N
         raise ValueError("A reminder email needs its reminder, and only a reminder email has one.")
     email = _email_build(registration=registration, kind=kind, reminder=reminder)
     email.save()
+    transaction.on_commit(partial(email_dispatch, email_ids=[email.pk]))
+    return email
+
+
+def email_queue_to(
+    *, registration: Registration, kind: str, to_email: str, subject: str, template: str, context: dict[str, Any]
+) -> OutgoingEmail:
+    """Write and queue an email about `registration` to `to_email`, in the registrant's language.
+
+    The template sees only the meeting and `context`: none of the registration's typed details,
+    so an address that is not the registrant's receives nothing the registrant wrote.
+    """
+    meeting = registration.meeting
+    with translation.override(registration.language or settings.LANGUAGE_CODE):
+        text, html = _render(template, {"meeting": meeting, **context})
+        subject = _subject(meeting=meeting, subject=_(subject))
+    email = OutgoingEmail.objects.create(
+        registration=registration,
+        kind=kind,
+        to_email=to_email,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        message_id=email_message_id_new(),
+    )
     transaction.on_commit(partial(email_dispatch, email_ids=[email.pk]))
     return email
 

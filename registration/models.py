@@ -254,6 +254,8 @@ class OutgoingEmail(models.Model):
         CANCELLATION = "cancellation", _("Cancellation")
         REMINDER = "reminder", _("Reminder")
         DECISION = "decision", _("Approval or decline")
+        EMAIL_CHANGE_CONFIRM = "email_change_confirm", _("New email address to confirm")
+        EMAIL_CHANGE_NOTICE = "email_change_notice", _("Email change requested")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -334,3 +336,34 @@ class OutgoingEmail(models.Model):
         self.status = self.Status.SKIPPED
         self.last_error = reason
         self.save(update_fields=["status", "last_error"])
+
+
+class EmailChangeRequest(models.Model):
+    """A new address asked for on the manage page; the registration moves to it only once that address confirms."""
+
+    # Long enough for someone away for a weekend, short enough that a forgotten link goes stale.
+    VALID_FOR = datetime.timedelta(hours=48)
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="email_changes")
+    new_email = models.EmailField(_("new email"), max_length=254)
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_manage_token, editable=False)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    refused_at = models.DateTimeField(_("refused at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("email change request")
+        verbose_name_plural = _("email change requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(confirmed_at__isnull=True) | models.Q(refused_at__isnull=True),
+                name="email_change_confirmed_or_refused_not_both",
+            ),
+        ]
+
+    def __str__(self):
+        return self.new_email
+
+    def is_open(self, now: datetime.datetime) -> bool:
+        return self.confirmed_at is None and self.refused_at is None and now < self.created_at + self.VALID_FOR

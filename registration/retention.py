@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import CharField, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 
-from .models import OutgoingEmail, Registration, new_manage_token
+from .models import EmailChangeRequest, OutgoingEmail, Registration, new_manage_token
 
 BATCH_SIZE = 1000
 
@@ -75,6 +75,7 @@ def _anonymise(pks: list[int], *, now: datetime.datetime) -> None:
     )
     # Every email written to them holds their name and address in its text.
     OutgoingEmail.objects.filter(registration_id__in=pks).delete()
+    EmailChangeRequest.objects.filter(registration_id__in=pks).delete()
     # The admin's history names the registration as it was shown: its name.
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Registration), object_id__in=[str(pk) for pk in pks]

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from agenda.models import Meeting
 
-from . import mail
-from .models import OutgoingEmail, Registration
+from . import email_change, mail, mail_limits
+from .models import EmailChangeRequest, OutgoingEmail, Registration
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +25,15 @@ class RegistrationClosed(PermissionDenied):
 class RegistrationResult:
     registration: Registration
     created: bool
+
+
+@dataclass(frozen=True)
+class RegistrationUpdate:
+    registration: Registration
+    changed: tuple[str, ...]
+    # False when the changes were saved but the hour's allowance of emails was used up.
+    summary_sent: bool
+    email_change: EmailChangeRequest | None
 
 
 def _ensure_open(meeting: Meeting, now=None):
@@ -59,7 +68,7 @@ def registration_create(
             existing = _registration_for_email(meeting=meeting, email=email)
             if existing is None:
                 raise
-            mail.email_queue(registration=existing, kind=OutgoingEmail.Kind.MANAGE_LINK)
+            mail_limits.manage_link_resend(registration=existing, now=now or timezone.now())
         logger.info("duplicate registration: manage link sent again", extra={"registration_id": existing.pk})
         return RegistrationResult(registration=existing, created=False)
     logger.info("registration created", extra={"registration_id": registration.pk})
@@ -77,37 +86,64 @@ def _initial_status(meeting: Meeting) -> str:
 
 
 @transaction.atomic
-def registration_update(*, registration: Registration, data: dict[str, Any], now=None) -> Registration:
-    """Change a registration until the deadline; the participant is emailed what now stands."""
+def registration_update(*, registration: Registration, data: dict[str, Any], now=None) -> RegistrationUpdate:
+    """Change a registration until the deadline; the participant is emailed what now stands.
+
+    A new email address is not written here: the new address is asked to confirm it (see
+    `email_change.email_change_request`), so the manage link cannot send mail to strangers.
+    Raises `mail_limits.EmailLimitReached`, saving nothing, when an email change would go over
+    the hour's allowance of emails; other changes over the allowance are saved without a summary.
+    """
+    now = now or timezone.now()
     _ensure_open(registration.meeting, now)
+    registration = (
+        Registration.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=registration.pk)
+    )
     if registration.is_cancelled:
         raise PermissionDenied(_("A cancelled registration cannot be changed."))
-    changed = [name for name, value in data.items() if getattr(registration, name) != value]
-    if not changed:
-        return registration
-    for name in changed:
-        setattr(registration, name, data[name])
-    registration.save(update_fields=[*changed, "updated_at"])
-    mail.email_queue(registration=registration, kind=OutgoingEmail.Kind.CHANGE)
-    return registration
+    data = dict(data)
+    new_email = data.pop("email", registration.email)
+    # The same mailbox in other letters is saved as it is; another address waits for its confirmation.
+    wants_new_email = new_email.casefold() != registration.email.casefold()
+    if not wants_new_email:
+        data["email"] = new_email
+    elif mail_limits.manage_emails_left(registration=registration, now=now) < 2:
+        raise mail_limits.EmailLimitReached
+    changed = tuple(name for name, value in data.items() if getattr(registration, name) != value)
+    if changed:
+        for name in changed:
+            setattr(registration, name, data[name])
+        registration.save(update_fields=[*changed, "updated_at"])
+    change = None
+    if wants_new_email:
+        # After the other changes, so the confirmation is written in the language just chosen.
+        change = email_change.email_change_request(registration=registration, new_email=new_email, now=now)
+    summary = None
+    if changed:
+        summary = mail_limits.manage_email_queue(registration=registration, kind=OutgoingEmail.Kind.CHANGE, now=now)
+    return RegistrationUpdate(
+        registration=registration, changed=changed, summary_sent=summary is not None, email_change=change
+    )
 
 
 @transaction.atomic
 def registration_cancel(*, registration: Registration, now=None) -> Registration:
     """Cancel, keeping the row with its status and time; cancelling twice changes nothing."""
+    now = now or timezone.now()
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.is_cancelled:
         return registration
     registration.status = Registration.Status.CANCELLED
-    registration.cancelled_at = now or timezone.now()
+    registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
-    mail.email_queue(registration=registration, kind=OutgoingEmail.Kind.CANCELLATION)
+    mail_limits.manage_email_queue(registration=registration, kind=OutgoingEmail.Kind.CANCELLATION, now=now)
     return registration
 
 
 @transaction.atomic
 def registration_restore(*, registration: Registration, now=None) -> Registration:
     """Undo a cancellation while registration is still open."""
+    now = now or timezone.now()
     _ensure_open(registration.meeting, now)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if not registration.is_cancelled:
@@ -115,5 +151,5 @@ def registration_restore(*, registration: Registration, now=None) -> Registratio
     registration.status = _initial_status(registration.meeting)
     registration.cancelled_at = None
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
-    mail.email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
+    mail_limits.manage_email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION, now=now)
     return registration

@@ -1,4 +1,4 @@
-"""URLs of the registration form, its thank-you page, the manage link and the privacy notice."""
+"""URLs of the registration form, its thank-you page, the manage link, email changes and the privacy notice."""
 
 from django.urls import path
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("manage/<str:token>/", views.manage, name="manage"),
     path("manage/<str:token>/cancel/", views.cancel, name="cancel"),
     path("manage/<str:token>/restore/", views.restore, name="restore"),
+    path("email/<str:token>/confirm/", views.email_change_confirm, name="email_change_confirm"),
+    path("email/<str:token>/refuse/", views.email_change_refuse, name="email_change_refuse"),
 ]

@@ -13,14 +13,16 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agenda.cache import cached
 from agenda.selectors import meeting_get_current
 
-from . import services
+from . import email_change, mail_limits, services
+from .email_change import EmailChangeOutcome
 from .forms import RegistrationForm
-from .models import Registration
+from .models import OutgoingEmail, Registration
 from .throttle import client_address, throttle_hit
 
 # The thank-you page learns what was registered from a short-lived signed cookie rather
@@ -127,8 +129,20 @@ def manage(request, token):
             data["language"] = get_language()
             # The form wrote the values onto the instance; the service compares against the stored row.
             registration.refresh_from_db()
-            services.registration_update(registration=registration, data=data)
-            messages.success(request, _("Your changes are saved. We have emailed you a summary."))
+            try:
+                result = services.registration_update(registration=registration, data=data)
+            except mail_limits.EmailLimitReached:
+                form.add_error(
+                    "email",
+                    _(
+                        "Many emails about this registration were sent in the last hour, so the address cannot be "
+                        "changed now. Please try again in an hour; nothing else was changed either."
+                    ),
+                )
+                registration = _registration_for_token(token)
+                context = {"meeting": meeting, "registration": registration, "form": form, "can_change": can_change}
+                return render(request, "registration/manage.html", context, status=429)
+            _tell_what_was_saved(request, result)
             return redirect("registration:manage", token=token)
         if request.method == "POST":
             # Show the stored registration beside the form, not the rejected values.
@@ -141,13 +155,43 @@ def manage(request, token):
     return render(request, "registration/manage.html", context)
 
 
+def _tell_what_was_saved(request, result: services.RegistrationUpdate):
+    if result.changed and result.summary_sent:
+        messages.success(request, _("Your changes are saved. We have emailed you a summary."))
+    elif result.changed:
+        messages.success(
+            request,
+            _(
+                "Your changes are saved. Many emails about this registration were sent in the last hour, "
+                "so no further email will be sent for now."
+            ),
+        )
+    if result.email_change:
+        # The same words whether or not the new address is registered already: this page must not tell.
+        messages.info(
+            request,
+            _(
+                "We have sent a link to the new email address. Your registration keeps its current address "
+                "until the link is used; we have told the current address too."
+            ),
+        )
+    if not result.changed and not result.email_change:
+        messages.info(request, _("You made no changes."))
+
+
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
     registration = _registration_for_token(token)
     _use_registration_language(request, registration)
     if request.method == "POST":
-        services.registration_cancel(registration=registration)
-        messages.success(request, _("Your registration is cancelled. We have emailed you a confirmation."))
+        registration = services.registration_cancel(registration=registration)
+        emailed = registration.emails.filter(
+            kind=OutgoingEmail.Kind.CANCELLATION, created_at__gte=registration.cancelled_at
+        ).exists()
+        if emailed:
+            messages.success(request, _("Your registration is cancelled. We have emailed you a confirmation."))
+        else:
+            messages.success(request, _("Your registration is cancelled."))
         return redirect("registration:manage", token=token)
     return render(request, "registration/cancel.html", {"meeting": registration.meeting, "registration": registration})
 
@@ -168,3 +212,39 @@ def privacy(request):
     meeting = meeting_get_current()
     context = {"meeting": meeting, "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS}
     return render(request, "registration/privacy.html", context)
+
+
+def _email_change_or_404(request, token):
+    change = email_change.email_change_for_token(token=token)
+    if change is None or change.registration.anonymised_at:
+        raise Http404(_("This link is not valid. Please use the latest link from your email."))
+    _use_registration_language(request, change.registration)
+    return change
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def email_change_confirm(request, token):
+    """Seen only from the new mailbox: a button, since mail scanners follow links and must not confirm."""
+    change = _email_change_or_404(request, token)
+    outcome = email_change.email_change_status(change=change)
+    if request.method == "POST" and outcome is None:
+        outcome = email_change.email_change_confirm(change=change)
+    context = {"meeting": change.registration.meeting, "change": change, "confirming": True, "outcome": outcome}
+    return render(request, "registration/email_change.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def email_change_refuse(request, token):
+    """Seen from the current address: refuse a change asked for with the manage link."""
+    change = _email_change_or_404(request, token)
+    outcome = None
+    if change.confirmed_at:
+        outcome = EmailChangeOutcome.STALE
+    elif change.refused_at:
+        outcome = EmailChangeOutcome.REFUSED
+    elif request.method == "POST":
+        outcome = email_change.email_change_refuse(change=change)
+    context = {"meeting": change.registration.meeting, "change": change, "confirming": False, "outcome": outcome}
+    return render(request, "registration/email_change.html", context)

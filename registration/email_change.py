@@ -1,0 +1,154 @@
+"""Moving a registration to a new email address: asked for on the manage page, confirmed from the new address."""
+
+import datetime
+import enum
+import logging
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from . import mail, mail_limits
+from .models import EmailChangeRequest, OutgoingEmail, Registration
+
+logger = logging.getLogger(__name__)
+
+
+class EmailChangeOutcome(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    REFUSED = "refused"
+    # The new address already has a registration for the meeting.
+    TAKEN = "taken"
+    # Expired, used, refused, or overtaken by a newer request.
+    STALE = "stale"
+    # Registration has closed, or the registration is cancelled or anonymised.
+    CLOSED = "closed"
+
+
+def email_mask(email: str) -> str:
+    """An address shown to the old one without spelling it out: d•••@m•••.rs for djordje@mup.example.rs."""
+    local, _at, domain = email.rpartition("@")
+    top_level = domain.rpartition(".")[2]
+    return f"{local[:1]}•••@{domain[:1]}•••.{top_level}"
+
+
+def _url(name: str, change: EmailChangeRequest) -> str:
+    return settings.SITE_URL + reverse(name, args=[change.token])
+
+
+def email_change_request(*, registration: Registration, new_email: str, now: datetime.datetime) -> EmailChangeRequest:
+    """Ask `new_email` to confirm that the registration may move to it, and tell the current address.
+
+    The caller holds the registration's row lock. Whether `new_email` already has a registration is
+    not looked at here: the requester gets the same answer either way, and only the owner of the new
+    address learns it, on the confirmation page.
+
+    Raises `mail_limits.EmailLimitReached`, before writing anything, when the two emails would go
+    over the hour's allowance.
+    """
+    if mail_limits.manage_emails_left(registration=registration, now=now) < 2:
+        raise mail_limits.EmailLimitReached
+    change = EmailChangeRequest.objects.create(registration=registration, new_email=new_email, created_at=now)
+    hours = int(EmailChangeRequest.VALID_FOR.total_seconds() // 3600)
+    mail.email_queue_to(
+        registration=registration,
+        kind=OutgoingEmail.Kind.EMAIL_CHANGE_CONFIRM,
+        to_email=new_email,
+        subject=gettext_noop("Confirm your new email address"),
+        template="email_change_confirm",
+        context={"confirm_url": _url("registration:email_change_confirm", change), "hours": hours},
+    )
+    mail.email_queue_to(
+        registration=registration,
+        kind=OutgoingEmail.Kind.EMAIL_CHANGE_NOTICE,
+        to_email=registration.email,
+        subject=gettext_noop("A change of your email address was requested"),
+        template="email_change_notice",
+        context={
+            "masked_email": email_mask(new_email),
+            "refuse_url": _url("registration:email_change_refuse", change),
+            "manage_url": mail.manage_url(registration),
+            "hours": hours,
+        },
+    )
+    logger.info("email change requested", extra={"registration_id": registration.pk})
+    return change
+
+
+def email_change_for_token(*, token: str) -> EmailChangeRequest | None:
+    change = EmailChangeRequest.objects.select_related("registration__meeting").filter(token=token).first()
+    # compare_digest: an exact, constant-time match even where a collation ignores letter case.
+    if change is None or not secrets.compare_digest(change.token, token):
+        return None
+    return change
+
+
+def email_change_status(
+    *, change: EmailChangeRequest, now: datetime.datetime | None = None
+) -> EmailChangeOutcome | None:
+    """Why `change` can no longer be acted on, or None while it can."""
+    now = now or timezone.now()
+    registration = change.registration
+    if registration.anonymised_at or registration.is_cancelled or not registration.meeting.is_registration_open(now):
+        return EmailChangeOutcome.CLOSED
+    newer = EmailChangeRequest.objects.filter(registration_id=change.registration_id, pk__gt=change.pk)
+    if not change.is_open(now) or newer.exists():
+        return EmailChangeOutcome.STALE
+    return None
+
+
+def email_change_confirm(*, change: EmailChangeRequest, now: datetime.datetime | None = None) -> EmailChangeOutcome:
+    """Move the registration to the confirmed address and email it the registration; nothing changes otherwise."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The registration first, as `registration_update` locks it: one order, no deadlock.
+        Registration.objects.select_for_update().filter(pk=change.registration_id).first()
+        change = (
+            EmailChangeRequest.objects.select_for_update(of=("self",))
+            .select_related("registration__meeting")
+            .get(pk=change.pk)
+        )
+        if problem := email_change_status(change=change, now=now):
+            return problem
+        registration = change.registration
+        if _address_taken(registration=registration, email=change.new_email):
+            return EmailChangeOutcome.TAKEN
+        try:
+            # A savepoint: a registration for the address saved since the check above must not
+            # leave this transaction broken, or the request half-confirmed.
+            with transaction.atomic():
+                registration.email = change.new_email
+                registration.save(update_fields=["email", "updated_at"])
+        except IntegrityError:
+            return EmailChangeOutcome.TAKEN
+        change.confirmed_at = now
+        change.save(update_fields=["confirmed_at"])
+        mail_limits.manage_email_queue(registration=registration, kind=OutgoingEmail.Kind.CHANGE, now=now)
+    logger.info("email change confirmed", extra={"registration_id": registration.pk})
+    return EmailChangeOutcome.CONFIRMED
+
+
+def email_change_refuse(*, change: EmailChangeRequest, now: datetime.datetime | None = None) -> EmailChangeOutcome:
+    """Cancel a pending change from the current address; refusing twice changes nothing more."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        change = EmailChangeRequest.objects.select_for_update().get(pk=change.pk)
+        if change.refused_at:
+            return EmailChangeOutcome.REFUSED
+        if change.confirmed_at:
+            return EmailChangeOutcome.STALE
+        change.refused_at = now
+        change.save(update_fields=["refused_at"])
+    logger.info("email change refused", extra={"registration_id": change.registration_id})
+    return EmailChangeOutcome.REFUSED
+
+
+def _address_taken(*, registration: Registration, email: str) -> bool:
+    return (
+        Registration.objects.filter(meeting_id=registration.meeting_id, email__iexact=email)
+        .exclude(pk=registration.pk)
+        .exists()
+    )

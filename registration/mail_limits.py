@@ -1,0 +1,71 @@
+"""How many emails one registration's manage link, and the public form's duplicate path, may cause in an hour."""
+
+import datetime
+import logging
+
+from django.db import transaction
+
+from . import mail
+from .models import OutgoingEmail, Registration
+
+logger = logging.getLogger(__name__)
+
+# Counted from the outbox rows in the database, not the cache: a cache outage must not lift the
+# limit (throttle.py fails open on purpose, which is right for the form and wrong for a mail relay).
+WINDOW = datetime.timedelta(hours=1)
+# A participant who registers, asks for a new address, confirms it and fixes a typo still gets every
+# email; a script repeating the manage form gets five, all to the registration's own address or
+# with our fixed text only.
+MANAGE_EMAILS_PER_HOUR = 5
+# Someone who lost their link asks again once or twice; beyond that it is somebody filling a stranger's inbox.
+MANAGE_LINK_RESENDS_PER_HOUR = 3
+
+# The emails a holder of the manage link can cause: changes, email-change messages, cancelling, restoring.
+MANAGE_KINDS = (
+    OutgoingEmail.Kind.CONFIRMATION,
+    OutgoingEmail.Kind.CHANGE,
+    OutgoingEmail.Kind.CANCELLATION,
+    OutgoingEmail.Kind.EMAIL_CHANGE_CONFIRM,
+    OutgoingEmail.Kind.EMAIL_CHANGE_NOTICE,
+)
+
+
+class EmailLimitReached(Exception):
+    """The registration has caused as many emails in the last hour as it may."""
+
+
+def manage_emails_left(*, registration: Registration, now: datetime.datetime) -> int:
+    """How many more emails the manage link of `registration` may cause now.
+
+    Callers hold the registration's row lock, so two simultaneous requests cannot both take the last one.
+    """
+    sent = OutgoingEmail.objects.filter(
+        registration=registration, kind__in=MANAGE_KINDS, created_at__gt=now - WINDOW
+    ).count()
+    return max(MANAGE_EMAILS_PER_HOUR - sent, 0)
+
+
+def manage_email_queue(*, registration: Registration, kind: str, now: datetime.datetime) -> OutgoingEmail | None:
+    """Queue an email the manage link caused, unless the hour's allowance is used up; None when it is."""
+    if manage_emails_left(registration=registration, now=now) < 1:
+        logger.warning("manage link email limit reached", extra={"registration_id": registration.pk, "kind": kind})
+        return None
+    return mail.email_queue(registration=registration, kind=kind)
+
+
+@transaction.atomic
+def manage_link_resend(*, registration: Registration, now: datetime.datetime) -> OutgoingEmail | None:
+    """Send the manage link again after the public form met a registered address, a few times an hour at most."""
+    registration = (
+        Registration.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=registration.pk)
+    )
+    sent = OutgoingEmail.objects.filter(
+        registration=registration,
+        kind=OutgoingEmail.Kind.MANAGE_LINK,
+        to_email__iexact=registration.email,
+        created_at__gt=now - WINDOW,
+    ).count()
+    if sent >= MANAGE_LINK_RESENDS_PER_HOUR:
+        logger.warning("manage link resend limit reached", extra={"registration_id": registration.pk})
+        return None
+    return mail.email_queue(registration=registration, kind=OutgoingEmail.Kind.MANAGE_LINK)
