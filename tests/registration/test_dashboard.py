@@ -136,9 +136,9 @@ def test_dashboard_gender_by_category(known):
     dashboard = dashboard_get(meeting=known)
 
     lines = {line["key"]: line["counts"] for line in dashboard.gender_by_category.lines}
-    assert lines[Category.MEMBER_STATE] == [6, 2, 0, 0]
-    assert lines[Category.CIVIL_SOCIETY] == [2, 0, 1, 0]
-    assert dashboard.gender_by_category.column_totals == [8, 2, 1, 0]
+    assert lines[Category.MEMBER_STATE] == [6, 2, 0, 0, 0]
+    assert lines[Category.CIVIL_SOCIETY] == [2, 0, 1, 0, 0]
+    assert dashboard.gender_by_category.column_totals == [8, 2, 1, 0, 0]
 
 
 def test_dashboard_hides_diversity_groups_under_five(known):
