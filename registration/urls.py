@@ -1,4 +1,4 @@
-"""URLs of the registration form, its thank-you page, the manage link and the privacy notice."""
+"""URLs of the registration form, its thank-you page, the manage link, erasure and the privacy notice."""
 
 from django.urls import path
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("manage/<str:token>/", views.manage, name="manage"),
     path("manage/<str:token>/cancel/", views.cancel, name="cancel"),
     path("manage/<str:token>/restore/", views.restore, name="restore"),
+    path("manage/<str:token>/erase/", views.erase, name="erase"),
+    path("erased/", views.erased, name="erased"),
 ]
