@@ -88,6 +88,7 @@ REGISTRATION_FORM = {
     "country": "RS",
     "imrf_attendance_level": "minister",
     "gender": "man",
+    "diversity_consent": "on",
     "privacy_consent": "on",
 }
 

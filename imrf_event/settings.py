@@ -248,6 +248,7 @@ CONTENT_SECURITY_POLICY = {
 # Registration
 REGISTRATION_POSTS_PER_MINUTE = env.int("REGISTRATION_POSTS_PER_MINUTE", default=10)
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=90)
+CANCELLED_DATA_RETENTION_DAYS = env.int("CANCELLED_DATA_RETENTION_DAYS", default=30)
 
 # The meeting and agenda pages are cached whole and dropped as soon as an organiser saves
 # agenda data (agenda/signals.py); the timeout only bounds how long an unchanged page lives.

@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,7 @@ from django_countries import countries
 from agenda.models import InterpretationLanguage, Meeting
 from agenda.services import DATA_DIR
 
-from .models import Registration
+from .models import Registration, protected_answers_given
 
 UNECE_MEMBER_STATES_FILE = DATA_DIR / "unece-member-states.csv"
 
@@ -85,6 +86,18 @@ class RegistrationForm(forms.ModelForm):
         label=_("I accept the privacy notice"),
         error_messages={"required": _("Please accept the privacy notice to register.")},
     )
+    # Its own sentence, apart from the privacy notice: special-category answers need explicit consent
+    # (GDPR art. 9(2)(a)), asked for only when the participant gives one.
+    diversity_consent = forms.BooleanField(
+        label=_(
+            "I agree that my answers to the gender, diversity and accessibility questions are used to take gender "
+            "and diversity into account and to arrange the support I ask for. They are reported only in aggregate "
+            "and seen one by one only by the organisers who need them. I can withdraw this consent, or erase my "
+            "registration, at any time from the link in my confirmation email."
+        ),
+        help_text=_("Needed only if you answer any of the gender, diversity or accessibility questions."),
+        required=False,
+    )
     # Hidden from people by CSS; bots that fill every field give themselves away.
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
 
@@ -129,7 +142,7 @@ class RegistrationForm(forms.ModelForm):
             "accreditation_route": _("How is your organisation accredited to the IMRF? (optional)"),
             "other_language": _("Interpretation into another language (optional)"),
             "other_language_reason": _("Why this language matters to you (optional)"),
-            "gender": _("Gender"),
+            "gender": _("Gender (optional)"),
             "gender_self_description": _("Self-description (optional)"),
             "age_group": _("Age group (optional)"),
             "disability": _("Do you identify as a person with a disability? (optional)"),
@@ -188,6 +201,7 @@ class RegistrationForm(forms.ModelForm):
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
         self.fields["job_title"].widget.attrs["autocomplete"] = "organization-title"
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.initial.setdefault("diversity_consent", bool(self.instance.diversity_consent_at))
         if self.instance.pk:
             # Consent was given when registering; changing the registration keeps it.
             del self.fields["privacy_consent"]
@@ -233,6 +247,7 @@ class RegistrationForm(forms.ModelForm):
                 "needs_sign_language",
                 "needs_screen_reader",
                 "accessibility_other",
+                "diversity_consent",
             ),
             Fieldset(
                 _("Taking the floor"),
@@ -255,8 +270,16 @@ class RegistrationForm(forms.ModelForm):
         return helper
 
     def registration_data(self) -> dict:
-        """The cleaned values the registration services store (no consent box, no honeypot)."""
-        return {name: value for name, value in self.cleaned_data.items() if name in self.Meta.fields}
+        """The cleaned values the registration services store (no consent boxes, no honeypot).
+
+        With the diversity consent's time: kept from an earlier consent, now if given now, and
+        empty once no question is answered.
+        """
+        data = {name: value for name, value in self.cleaned_data.items() if name in self.Meta.fields}
+        consent_at = None
+        if protected_answers_given(data) and self.cleaned_data.get("diversity_consent"):
+            consent_at = self.instance.diversity_consent_at or timezone.now()
+        return {**data, "diversity_consent_at": consent_at}
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()
@@ -298,6 +321,14 @@ class RegistrationForm(forms.ModelForm):
             when=speaking and cleaned.get("intervention_coordination") == Registration.Coordination.GROUP,
             message=_("Please name the group you will speak for."),
         )
+        if protected_answers_given(cleaned) and not cleaned.get("diversity_consent"):
+            self.add_error(
+                "diversity_consent",
+                _(
+                    "Please tick this box to agree to how your gender, diversity and accessibility answers are "
+                    "used, or leave those questions unanswered."
+                ),
+            )
         return cleaned
 
     def _require_or_clear(self, name, *, when, message):

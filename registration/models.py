@@ -114,7 +114,7 @@ class Registration(models.Model):
     other_language_reason = models.TextField(_("why the other language matters"), max_length=1000, blank=True)
 
     # Gender and diversity
-    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices)
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
     gender_self_description = models.CharField(_("gender self-description"), max_length=100, blank=True)
     age_group = models.CharField(_("age group"), max_length=20, choices=AgeGroup.choices, blank=True)
     disability = models.CharField(
@@ -142,6 +142,12 @@ class Registration(models.Model):
 
     # Consent
     privacy_consent_at = models.DateTimeField(_("privacy notice accepted at"))
+    diversity_consent_at = models.DateTimeField(
+        _("consent to the diversity and accessibility answers given at"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when no diversity or accessibility question is answered."),
+    )
     listed_publicly = models.BooleanField(_("may appear in the participant list"), default=False)
 
     language = models.CharField(_("site language"), max_length=10, default="en")
@@ -197,6 +203,13 @@ class Registration(models.Model):
 DIVERSITY_FIELDS = ("gender", "gender_self_description", "age_group", "disability", "migrant_or_diaspora", "youth")
 ACCESSIBILITY_FIELDS = ("needs_captions", "needs_sign_language", "needs_screen_reader", "accessibility_other")
 PROTECTED_ANSWER_FIELDS = DIVERSITY_FIELDS + ACCESSIBILITY_FIELDS
+# Values that answer nothing: a participant who gives only these needs no consent for them.
+NOT_ANSWERED = ("", False, None, YesNoPrivate.PREFER_NOT)
+
+
+def protected_answers_given(values) -> bool:
+    """Whether any diversity or accessibility question is answered; `values` maps field names to values."""
+    return any(values.get(name) not in NOT_ANSWERED for name in PROTECTED_ANSWER_FIELDS)
 
 
 class Reminder(models.Model):

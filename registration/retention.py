@@ -1,11 +1,13 @@
-"""Data protection: removing participants' personal data some days after their meeting, keeping the counts."""
+"""Data protection: removing participants' personal data after their meeting or cancellation, keeping the counts."""
 
 import datetime
 
+from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import CharField, QuerySet, Value
+from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 
 from .models import EmailChangeRequest, OutgoingEmail, Registration, new_manage_token
@@ -14,6 +16,7 @@ BATCH_SIZE = 1000
 
 # Names, contact details, free text and the diversity answers go; what the dashboard
 # counts (status, category, country, attendance level, languages, gender, dates) stays.
+# The other interpretation language requested is typed too: see _other_language_kept.
 ERASED_VALUES = {
     "honorific": "",
     "first_name": "",
@@ -34,35 +37,71 @@ ERASED_VALUES = {
     "intervention_topic": "",
     "intervention_group": "",
     "questions": "",
+    "diversity_consent_at": None,
+}
+
+# Language names a request for another language may keep once anonymised, spelt as Django's
+# English name: anything else typed there could say who wrote it.
+KNOWN_LANGUAGES = {
+    spelling.casefold(): info["name"]
+    for info in LANG_INFO.values()
+    if "name" in info
+    for spelling in (info["name"], info.get("name_local", ""))
+    if spelling
 }
 
 
-def registrations_due_for_anonymisation(*, now: datetime.datetime, days_after: int) -> QuerySet:
-    """Registrations still holding personal data whose meeting ended at least `days_after` days before `now`."""
-    return Registration.objects.filter(
-        meeting__ends_at__lte=now - datetime.timedelta(days=days_after), anonymised_at__isnull=True
+def registrations_due_for_anonymisation(
+    *, now: datetime.datetime, days_after: int, cancelled_days_after: int | None = None
+) -> QuerySet:
+    """Registrations still holding personal data whose meeting ended at least `days_after` days before `now`,
+    or cancelled at least `cancelled_days_after` days before it (default: CANCELLED_DATA_RETENTION_DAYS)."""
+    if cancelled_days_after is None:
+        cancelled_days_after = settings.CANCELLED_DATA_RETENTION_DAYS
+    meeting_over = Q(meeting__ends_at__lte=now - datetime.timedelta(days=days_after))
+    cancelled_long_ago = Q(
+        status=Registration.Status.CANCELLED,
+        cancelled_at__lte=now - datetime.timedelta(days=cancelled_days_after),
     )
+    return Registration.objects.filter(meeting_over | cancelled_long_ago, anonymised_at__isnull=True)
 
 
-def registrations_anonymise_past(*, now: datetime.datetime, days_after: int) -> int:
+def registrations_anonymise_past(
+    *, now: datetime.datetime, days_after: int, cancelled_days_after: int | None = None
+) -> int:
     """Remove the personal data of every registration due; return how many. Running it twice changes nothing."""
     anonymised = 0
     while True:
         with transaction.atomic():
             batch = list(
-                registrations_due_for_anonymisation(now=now, days_after=days_after)
+                registrations_due_for_anonymisation(
+                    now=now, days_after=days_after, cancelled_days_after=cancelled_days_after
+                )
                 .select_for_update(skip_locked=True)
                 .order_by("pk")
                 .values_list("pk", flat=True)[:BATCH_SIZE]
             )
             if not batch:
                 return anonymised
-            _anonymise(batch, now=now)
+            registrations_anonymise(pks=batch, now=now)
         anonymised += len(batch)
 
 
-def _anonymise(pks: list[int], *, now: datetime.datetime) -> None:
+def _other_language_kept(typed: str) -> str:
+    return KNOWN_LANGUAGES.get(typed.strip().casefold(), "")
+
+
+def registrations_anonymise(*, pks: list[int], now: datetime.datetime) -> None:
+    """Remove the personal data of these registrations and of every email written to them; call it in a transaction.
+
+    The same for the retention rules and for a participant erasing their own registration.
+    """
     registrations = Registration.objects.filter(pk__in=pks)
+    requests = registrations.exclude(other_language="").values_list("pk", "other_language")
+    Registration.objects.bulk_update(
+        [Registration(pk=pk, other_language=_other_language_kept(typed)) for pk, typed in requests],
+        ["other_language"],
+    )
     registrations.update(
         **ERASED_VALUES,
         # The email must stay unique per meeting, and .invalid can never be delivered to (RFC 2606).

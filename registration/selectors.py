@@ -147,7 +147,12 @@ def _status_category_gender(registrations: QuerySet) -> tuple[CrossTable, CrossT
     categories = list(Registration.Category.choices)
     return (
         CrossTable(rows=categories, columns=list(Registration.Status.choices), cells=by_status),
-        CrossTable(rows=categories, columns=list(Registration.Gender.choices), cells=by_gender),
+        # The gender question is optional: those who left it empty are a column of their own.
+        CrossTable(
+            rows=categories,
+            columns=[*Registration.Gender.choices, (NO_ANSWER, _("No answer"))],
+            cells=by_gender,
+        ),
     )
 
 

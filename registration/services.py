@@ -1,4 +1,4 @@
-"""Business rules of registering: create, change, cancel and restore a registration."""
+"""Business rules of registering: create, change, cancel, restore and erase a registration."""
 
 import logging
 from dataclasses import dataclass
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from agenda.models import Meeting
 
-from . import email_change, mail, mail_limits
+from . import email_change, mail, mail_limits, retention
 from .models import EmailChangeRequest, OutgoingEmail, Registration
 
 logger = logging.getLogger(__name__)
@@ -152,4 +152,18 @@ def registration_restore(*, registration: Registration, now=None) -> Registratio
     registration.cancelled_at = None
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
     mail_limits.manage_email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION, now=now)
+    return registration
+
+
+@transaction.atomic
+def registration_erase(*, registration: Registration, now=None) -> Registration:
+    """Anonymise a registration at its participant's request, at once and at any time; erasing twice changes nothing.
+
+    The row stays, as the retention rules leave it, so the meeting's counts do not change.
+    """
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.anonymised_at is None:
+        retention.registrations_anonymise(pks=[registration.pk], now=now or timezone.now())
+        registration.refresh_from_db()
+    logger.info("registration erased by its participant", extra={"registration_id": registration.pk})
     return registration

@@ -1,4 +1,4 @@
-"""URLs of the registration form, its thank-you page, the manage link, email changes and the privacy notice."""
+"""URLs of the registration form, its thank-you page, the manage link, email changes, erasure and the privacy notice."""
 
 from django.urls import path
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("manage/<str:token>/restore/", views.restore, name="restore"),
     path("email/<str:token>/confirm/", views.email_change_confirm, name="email_change_confirm"),
     path("email/<str:token>/refuse/", views.email_change_refuse, name="email_change_refuse"),
+    path("manage/<str:token>/erase/", views.erase, name="erase"),
+    path("erased/", views.erased, name="erased"),
 ]

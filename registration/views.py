@@ -1,4 +1,4 @@
-"""Registration pages: the form, the thank-you page, the manage link and the privacy notice."""
+"""Registration pages: the form, the thank-you page, the manage link, erasure and the privacy notice."""
 
 import json
 import secrets
@@ -208,9 +208,29 @@ def restore(request, token):
     return redirect("registration:manage", token=token)
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
+def erase(request, token):
+    registration = _registration_for_token(token)
+    _use_registration_language(request, registration)
+    if request.method == "POST":
+        services.registration_erase(registration=registration)
+        return redirect("registration:erased")
+    return render(request, "registration/erase.html", {"meeting": registration.meeting, "registration": registration})
+
+
+@never_cache
+def erased(request):
+    return render(request, "registration/erased.html", {"meeting": meeting_get_current()})
+
+
 def privacy(request):
     meeting = meeting_get_current()
-    context = {"meeting": meeting, "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS}
+    context = {
+        "meeting": meeting,
+        "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+        "cancelled_retention_days": settings.CANCELLED_DATA_RETENTION_DAYS,
+    }
     return render(request, "registration/privacy.html", context)
 
 

@@ -102,3 +102,5 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     )
     gender = Registration.Gender.WOMAN
     privacy_consent_at = factory.LazyFunction(timezone.now)
+    # A gender answer comes with its own consent.
+    diversity_consent_at = factory.LazyFunction(timezone.now)

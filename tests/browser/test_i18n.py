@@ -53,8 +53,8 @@ def test_register_in_russian_from_the_language_switcher(live_server, page, meeti
     page.get_by_label("Категория заинтересованной стороны").select_option(label="Правительство государства-члена")
     page.get_by_label("Ожидаемый уровень участия вашей страны").select_option(label="Министр")
     page.get_by_label("Представляемая страна или страна пребывания").select_option(label="Сербия")
+    # The gender and diversity questions are optional (issue 10, point 11).
     page.get_by_label("Русский", exact=True).check()
-    page.get_by_label("Женщина").check()
     page.get_by_label("Я ознакомился(-ась) с уведомлением о конфиденциальности").check()
     page.get_by_role("button", name="Зарегистрироваться").click()
 
@@ -83,12 +83,14 @@ def test_register_in_french_from_the_language_switcher(live_server, page, meetin
     page.get_by_label("Niveau de participation attendu de votre pays au FEMI").select_option(label="Niveau technique")
     page.get_by_label("Pays représenté ou pays de résidence").select_option(label="Belgique")
     page.get_by_label("Français", exact=True).check()
+    page.get_by_label("Femme").check()
     page.get_by_label("J'ai lu la notice de confidentialité").check()
     page.get_by_role("button", name="S'inscrire").click()
 
-    expect(page.locator("#error-summary")).to_contain_text("Genre : Ce champ est obligatoire.")
+    # A gender answer needs its own consent, asked for in French next to its box.
+    expect(page.locator("#error-summary")).to_contain_text("Veuillez cocher cette case pour accepter")
     expect(page).to_have_title(re.compile("^Erreur :"))
-    page.get_by_label("Femme").check()
+    page.get_by_label(re.compile("J'accepte que mes réponses aux questions sur le genre")).check()
     page.get_by_role("button", name="S'inscrire").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Merci de votre inscription")

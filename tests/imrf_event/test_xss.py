@@ -47,6 +47,7 @@ def _submit(client, meeting, payload, index):
         country="BE",
         listening_language=str(meeting.interpretation_languages.first().pk),
         gender="non_binary",
+        diversity_consent="on",
         wishes_to_speak="on",
         intervention_coordination="group",
         privacy_consent="on",

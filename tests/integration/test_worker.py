@@ -158,6 +158,7 @@ def _form_data(meeting):
         "imrf_attendance_level": Registration.AttendanceLevel.TECHNICAL,
         "listening_language": str(meeting.interpretation_languages.get(code="ru").pk),
         "gender": Registration.Gender.WOMAN,
+        "diversity_consent": "on",
         "privacy_consent": "on",
     }
 

@@ -26,6 +26,8 @@ def form_data(meeting):
         "imrf_attendance_level": "minister",
         "listening_language": str(meeting.interpretation_languages.get(code="bcms").pk),
         "gender": "man",
+        # Answering the gender question needs its own consent (issue 10, point 11).
+        "diversity_consent": "on",
         "privacy_consent": "on",
     }
 

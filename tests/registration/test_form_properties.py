@@ -18,6 +18,7 @@ VALID = {
     "category": "academia",
     "country": "BA",
     "gender": "woman",
+    "diversity_consent": "on",
     "privacy_consent": "on",
 }
 # Every field a client could send, valid or not; values are drawn per field.

@@ -45,7 +45,8 @@ def test_register_confirmation_email_is_in_the_registrations_language(
 
 
 def test_register_validation_error_is_in_the_forms_language(meeting, form_data):
-    del form_data["gender"]
+    # Gender is optional since issue 10 (point 11): the job title is still required.
+    del form_data["job_title"]
 
     response = _client_in("fr").post(REGISTER, form_data)
 
@@ -53,7 +54,7 @@ def test_register_validation_error_is_in_the_forms_language(meeting, form_data):
     assert response.status_code == 200
     assert "Votre réponse comporte une erreur" in content
     assert "Ce champ est obligatoire." in content
-    assert "Genre" in content
+    assert "Fonction / intitulé du poste" in content
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from registration import tasks
@@ -225,3 +226,78 @@ def test_remove_personal_data_task_anonymises_past_meetings_only(settings):
     assert old.first_name != "Olga"
     assert old.anonymised_at is not None
     assert upcoming.first_name == "Nadia"
+
+
+def _cancelled(days_ago, **fields):
+    """A registration for the upcoming meeting, cancelled `days_ago` days ago."""
+    return RegistrationFactory(
+        status=Registration.Status.CANCELLED,
+        cancelled_at=timezone.now() - datetime.timedelta(days=days_ago),
+        **fields,
+    )
+
+
+def test_remove_personal_data_anonymises_cancellations_after_30_days():
+    long_ago = _cancelled(31, first_name="Milica")
+    recent = _cancelled(29, first_name="Jelena")
+    active = RegistrationFactory(first_name="Ana")
+    before = _totals(dashboard_get(meeting=long_ago.meeting))
+
+    call_command("remove_personal_data")
+
+    for registration in (long_ago, recent, active):
+        registration.refresh_from_db()
+    assert (long_ago.first_name, long_ago.status) == ("", Registration.Status.CANCELLED)
+    assert long_ago.anonymised_at is not None
+    assert (recent.first_name, recent.anonymised_at) == ("Jelena", None)
+    assert (active.first_name, active.anonymised_at) == ("Ana", None)
+    assert _totals(dashboard_get(meeting=long_ago.meeting)) == before
+
+
+def test_remove_personal_data_task_follows_the_cancelled_days_setting(settings):
+    settings.CANCELLED_DATA_RETENTION_DAYS = 7
+    registration = _cancelled(8, first_name="Milica")
+
+    tasks.remove_personal_data.apply()
+
+    registration.refresh_from_db()
+    assert registration.anonymised_at is not None
+
+
+def _typed_text_fields():
+    # Every text a participant types. The site language is set by the site, and the manage
+    # token is random (and replaced anyway): neither can hold anything a participant wrote.
+    return [
+        field
+        for field in Registration._meta.concrete_fields
+        if field.get_internal_type() in ("CharField", "TextField")
+        and not field.choices
+        and field.name not in ("language", "manage_token")
+    ]
+
+
+@pytest.mark.parametrize("way", ["retention", "erased by the participant"])
+def test_anonymised_registration_keeps_no_free_text(client, way):
+    marked = {field.name: f"zqx-{field.name}"[: field.max_length] for field in _typed_text_fields()}
+    registration = _cancelled(31, **{**marked, "email": "zqx@example.org"})
+    assert {"email", "other_language", "intervention_group", "accessibility_other"} <= set(marked)
+
+    if way == "retention":
+        call_command("remove_personal_data")
+    else:
+        client.post(reverse("registration:erase", args=[registration.manage_token]))
+
+    values = Registration.objects.values().get(pk=registration.pk)
+    assert [name for name, value in values.items() if "zqx" in str(value)] == []
+    assert values["diversity_consent_at"] is None
+
+
+def test_anonymised_registration_keeps_another_language_only_as_a_known_language_name():
+    known = _cancelled(31, other_language=" shqip ")
+    unknown = _cancelled(31, other_language="Albanian, ask for Ђорђе on +381 11 123")
+
+    call_command("remove_personal_data")
+
+    known.refresh_from_db()
+    unknown.refresh_from_db()
+    assert (known.other_language, unknown.other_language) == ("Albanian", "")

@@ -1,4 +1,4 @@
-"""Remove the personal data of registrations whose meeting ended long enough ago (see PERSONAL_DATA_RETENTION_DAYS)."""
+"""Remove the personal data of registrations whose meeting ended, or which were cancelled, long enough ago."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -11,7 +11,8 @@ from registration.retention import registrations_anonymise_past, registrations_d
 class Command(BaseCommand):
     help = (
         "Remove names, email addresses, free text and diversity answers of registrations whose meeting "
-        "ended more than PERSONAL_DATA_RETENTION_DAYS days ago; the counts the dashboard shows are kept."
+        "ended more than PERSONAL_DATA_RETENTION_DAYS days ago, or which were cancelled more than "
+        "CANCELLED_DATA_RETENTION_DAYS days ago; the counts the dashboard shows are kept."
     )
 
     def add_arguments(self, parser):
@@ -37,8 +38,8 @@ class Command(BaseCommand):
         for meeting in due:
             verb = "Would remove" if dry_run else "Removing"
             self.stdout.write(
-                f"{verb} the personal data of {meeting['n']} registration(s) of “{meeting['meeting__title']}”, "
-                f"which ended {meeting['meeting__ends_at']:%Y-%m-%d}."
+                f"{verb} the personal data of {meeting['n']} registration(s) of “{meeting['meeting__title']}” "
+                f"(ends {meeting['meeting__ends_at']:%Y-%m-%d}): its end or their cancellation is long enough ago."
             )
         if dry_run:
             total = sum(meeting["n"] for meeting in due)
