@@ -179,8 +179,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_TIMEZONE = "UTC"
 
-# Logs go to stdout for the process manager to collect: one JSON object a line in
-# production, so a log shipper can index fields; plain text while developing.
+# Logs go to stderr for the process manager to collect, so a command's own output on stdout
+# (`manage.py dumpdata > backup.json`) stays clean: one JSON object a line in production,
+# so a log shipper can index fields; plain text while developing.
 LOG_FORMAT = env("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
@@ -197,7 +198,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
+            "stream": "ext://sys.stderr",
             "formatter": LOG_FORMAT,
             "filters": ["redact_manage_tokens"],
         }
