@@ -5,6 +5,8 @@ from pathlib import Path
 
 import environ
 
+from imrf_event.client_address import trusted_proxies_parse
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env(
@@ -106,6 +108,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The address is the client's, not the TLS proxy's, or one stranger would lock everyone out.
+AXES_CLIENT_IP_CALLABLE = "imrf_event.client_address.client_address"
 
 LANGUAGE_CODE = "en"
 # The meeting's interpretation languages that the interface is written in (BCMS is interpreted, not
@@ -210,6 +214,10 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# The TLS proxies in front, as addresses or networks: X-Forwarded-For is believed only from them
+# (imrf_event/client_address.py). Empty, the connection's own address is the client's.
+TRUSTED_PROXIES = trusted_proxies_parse(env("TRUSTED_PROXIES", default=""))
 
 # Security. Production runs behind a TLS-terminating proxy; every switch below can be
 # turned off by the environment for a plain-HTTP run on loopback (benchmarks, drills).
