@@ -18,7 +18,7 @@ max_requests_jitter = 5000
 # Trust X-Forwarded-* only from the proxy in front (loopback by default).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # Access log off by default: the manage link's token is in its path (issue: "not in logs");
-# errors still go to stderr, structured logs from Django to stdout.
+# errors and Django's structured logs go to stderr.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 preload_app = True

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import environ
 
+from imrf_event.client_address import trusted_proxies_parse
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env(
@@ -28,7 +30,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 INSTALLED_APPS = [
     # Before the admin, so its translation-aware admin classes and templates come first.
     "modeltranslation",
-    "django.contrib.admin",
+    # django.contrib.admin, with the two-factor admin site as admin.site.
+    "imrf_event.apps.OrganiserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -41,6 +44,8 @@ INSTALLED_APPS = [
     "agenda",
     "registration",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified when this session passed two-factor sign-in.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its 429 response.
@@ -106,6 +113,24 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The address is the client's, not the TLS proxy's, or one stranger would lock everyone out.
+AXES_CLIENT_IP_CALLABLE = "imrf_event.client_address.client_address"
+
+# Organisers' sessions (participants have none) end after 8 hours without a request: saving the
+# session on every request moves the expiry along while an organiser works.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Two-factor sign-in for the admin (imrf_event/two_factor.py): "required" asks every organiser
+# for an authenticator code, after enrolling one on first sign-in; "optional" asks only those
+# who enrolled. Optional by default while developing, so the quickstart needs no phone.
+ADMIN_2FA = env("ADMIN_2FA", default="optional" if DEBUG else "required")
+if ADMIN_2FA not in ("required", "optional"):
+    raise environ.ImproperlyConfigured(f"ADMIN_2FA must be 'required' or 'optional', not {ADMIN_2FA!r}.")
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "IMRF meeting"
+# Device keys are secrets: the admin's device pages do not show them.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en"
 # The meeting's interpretation languages that the interface is written in (BCMS is interpreted, not
@@ -179,8 +204,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_TIMEZONE = "UTC"
 
-# Logs go to stdout for the process manager to collect: one JSON object a line in
-# production, so a log shipper can index fields; plain text while developing.
+# Logs go to stderr for the process manager to collect, so a command's own output on stdout
+# (`manage.py dumpdata > backup.json`) stays clean: one JSON object a line in production,
+# so a log shipper can index fields; plain text while developing.
 LOG_FORMAT = env("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
@@ -197,7 +223,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
+            "stream": "ext://sys.stderr",
             "formatter": LOG_FORMAT,
             "filters": ["redact_manage_tokens"],
         }
@@ -209,6 +235,10 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# The TLS proxies in front, as addresses or networks: X-Forwarded-For is believed only from them
+# (imrf_event/client_address.py). Empty, the connection's own address is the client's.
+TRUSTED_PROXIES = trusted_proxies_parse(env("TRUSTED_PROXIES", default=""))
 
 # Security. Production runs behind a TLS-terminating proxy; every switch below can be
 # turned off by the environment for a plain-HTTP run on loopback (benchmarks, drills).

@@ -26,3 +26,6 @@ SECURE_HSTS_SECONDS = 0
 # Tasks run in-process even when the environment names a broker (CI exports CELERY_BROKER_URL
 # for the Redis tests); a test that wants the real broker switches eager mode off itself.
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests sign organisers in with force_login; tests/imrf_event/test_two_factor.py switches
+# "required" on itself.
+ADMIN_2FA = "optional"

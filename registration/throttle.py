@@ -5,13 +5,12 @@ import time
 
 from django.core.cache import cache
 
+# Re-exported: the registration view counts attempts per client address.
+from imrf_event.client_address import client_address
+
+__all__ = ["client_address", "throttle_hit"]
+
 logger = logging.getLogger(__name__)
-
-
-def client_address(request) -> str:
-    # REMOTE_ADDR is the proxy's address behind a reverse proxy; the proxy must
-    # then set it from the client (gunicorn's forwarded_allow_ips, see docs/deploy.md).
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 def throttle_hit(*, scope: str, key: str, limit: int, window_seconds: int = 60) -> bool:
