@@ -11,6 +11,7 @@ from registration import moderation
 from registration.models import OutgoingEmail, Registration
 from registration.views import RESULT_COOKIE, RESULT_COOKIE_SALT
 from tests.factories import MeetingFactory, RegistrationFactory
+from tests.registration.roles import ORGANISERS, user_create
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +133,31 @@ def test_participant_still_restores_their_own_cancellation(client, mailoutbox, d
     registration.refresh_from_db()
     assert registration.status == Registration.Status.PENDING
     assert [message.subject for message in mailoutbox][-1].endswith("We have received your registration")
+
+
+def _change_form_data(response):
+    """What the organiser's browser sends back from the admin change page when nothing is edited."""
+    form = response.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: value for name, value in data.items() if value is not None and value is not False}
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({management.add_prefix(name): management[name].value() for name in management.fields})
+    return data
+
+
+def test_organiser_cannot_turn_a_decline_into_a_cancellation_in_the_admin(client, declined):
+    # A cancelled status the participant did not set would let them restore the registration.
+    client.force_login(user_create(username="organiser", group=ORGANISERS))
+    url = reverse("admin:registration_registration_change", args=[declined.pk])
+    data = _change_form_data(client.get(url))
+
+    response = client.post(url, {**data, "status": Registration.Status.CANCELLED, "organisation": "Changed"})
+
+    assert response.status_code == 302
+    declined.refresh_from_db()
+    assert declined.organisation == "Changed"
+    assert declined.status == Registration.Status.DECLINED
 
 
 # 9. Personal pages may be cached
