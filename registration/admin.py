@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -34,6 +35,7 @@ from .models import (
     Registration,
     Reminder,
 )
+from .secret_links import secret_links_redact
 from .selectors import dashboard_get, registration_list_with_email_status, registration_speakers_list
 
 # Below this many rows a real COUNT(*) is quick; above it PostgreSQL's estimate is used.
@@ -106,9 +108,31 @@ class ConfirmationEmailFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=latest_with_status.values("registration"))
 
 
-class OutgoingEmailInline(admin.TabularInline):
+class SecretLinksHidden:
+    """An email's texts as the admin shows them: with the token of every manage link hidden.
+
+    An organiser reading a participant's email must not be able to act as that participant;
+    organisers resend the link to the participant instead (the registrations' actions).
+    """
+
+    @admin.display(description=_("subject"))
+    def subject_shown(self, email):
+        # A reminder's subject may hold {manage_link}.
+        return secret_links_redact(text=email.subject)
+
+    @admin.display(description=_("plain text"))
+    def body_text_shown(self, email):
+        return secret_links_redact(text=email.body_text)
+
+    @admin.display(description=_("last error"))
+    def last_error_shown(self, email):
+        # A mail server's refusal may quote the message.
+        return secret_links_redact(text=email.last_error)
+
+
+class OutgoingEmailInline(SecretLinksHidden, admin.TabularInline):
     model = OutgoingEmail
-    fields = ("created_at", "kind", "subject", "status", "attempts", "sent_at", "last_error")
+    fields = ("created_at", "kind", "subject_shown", "status", "attempts", "sent_at", "last_error_shown")
     readonly_fields = fields
     ordering = ("-created_at",)
     extra = 0
@@ -459,10 +483,12 @@ class RegistrationChangeList(ChangeList):
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(ProtectedAnswersAdminMixin, admin.ModelAdmin):
-    list_display = ("created_at", "kind", "to_email", "subject", "status", "attempts", "sent_at")
+class OutgoingEmailAdmin(ProtectedAnswersAdminMixin, SecretLinksHidden, admin.ModelAdmin):
+    list_display = ("created_at", "kind", "to_email", "subject_shown", "status", "attempts", "sent_at")
     list_filter = ("status", "kind", "created_at")
-    search_fields = ("to_email", "subject")
+    # Not the subject or the texts: a search for part of a token would tell which email holds it,
+    # and so the token itself, a character at a time.
+    search_fields = ("to_email",)
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
     show_full_result_count = False
@@ -472,19 +498,26 @@ class OutgoingEmailAdmin(ProtectedAnswersAdminMixin, admin.ModelAdmin):
         "reminder",
         "kind",
         "to_email",
-        "subject",
+        "subject_shown",
         "status",
         "attempts",
-        "last_error",
+        "last_error_shown",
         "message_id",
         "created_at",
         "sending_started_at",
         "sent_at",
         "attach_calendar",
-        "body_text",
+        "body_text_shown",
     )
     readonly_fields = fields
     actions = ("retry_failed",)
+    TEXT_FIELDS = frozenset({"subject", "body_text", "body_html", "last_error"})
+
+    def lookup_allowed(self, lookup, value, request):
+        # The same guess-a-character oracle through the URL (?body_text__contains=/manage/a).
+        if lookup.split(LOOKUP_SEP)[0] in self.TEXT_FIELDS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def has_add_permission(self, request):
         return False
@@ -493,7 +526,7 @@ class OutgoingEmailAdmin(ProtectedAnswersAdminMixin, admin.ModelAdmin):
         # Confirmations and changes list the participant's accessibility needs.
         if can_see_diversity(request.user):
             return self.fields
-        return tuple(name for name in self.fields if name != "body_text")
+        return tuple(name for name in self.fields if name != "body_text_shown")
 
     @admin.action(description=_("Retry the selected failed emails"), permissions=["change"])
     def retry_failed(self, request, queryset):

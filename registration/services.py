@@ -21,6 +21,10 @@ class RegistrationClosed(PermissionDenied):
     """The meeting's registration deadline has passed."""
 
 
+class RegistrationDeclined(PermissionDenied):
+    """The organisers declined the registration: the participant can no longer cancel (and so restore) it."""
+
+
 @dataclass(frozen=True)
 class RegistrationResult:
     registration: Registration
@@ -128,11 +132,19 @@ def registration_update(*, registration: Registration, data: dict[str, Any], now
 
 @transaction.atomic
 def registration_cancel(*, registration: Registration, now=None) -> Registration:
-    """Cancel, keeping the row with its status and time; cancelling twice changes nothing."""
+    """Cancel, keeping the row with its status and time; cancelling twice changes nothing.
+
+    A declined registration is refused: cancelling it, then restoring the cancellation, would
+    undo the organisers' decision. So every cancelled registration is one its participant cancelled.
+    """
     now = now or timezone.now()
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.is_cancelled:
         return registration
+    if registration.status == Registration.Status.DECLINED:
+        raise RegistrationDeclined(
+            _("The organisers have declined this registration, so it cannot be cancelled or changed here.")
+        )
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
@@ -142,7 +154,11 @@ def registration_cancel(*, registration: Registration, now=None) -> Registration
 
 @transaction.atomic
 def registration_restore(*, registration: Registration, now=None) -> Registration:
-    """Undo a cancellation while registration is still open."""
+    """Undo the participant's own cancellation while registration is still open; anything else stays as it is.
+
+    Only `registration_cancel` sets the cancelled status (the admin shows the status read-only),
+    and it refuses declined registrations, so a decline never comes back as pending or active here.
+    """
     now = now or timezone.now()
     _ensure_open(registration.meeting, now)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -25,11 +26,14 @@ from .forms import RegistrationForm
 from .models import OutgoingEmail, Registration
 from .throttle import client_address, throttle_hit
 
-# The thank-you page learns what was registered from a short-lived signed cookie rather
-# than the session, so registering never writes a session row (and never needs one).
+# The thank-you page learns the address typed from a short-lived signed cookie rather than
+# the session, so registering never writes a session row (and never needs one). The cookie
+# holds that address and nothing else: whether it was new or already registered must not
+# show in the cookie or on the page, or the form would tell anyone who is registered.
 RESULT_COOKIE = "registration_result"
 RESULT_COOKIE_SALT = "registration.thanks"
 RESULT_COOKIE_MAX_AGE = 3600
+CHANGEABLE = (Registration.Status.ACTIVE, Registration.Status.PENDING)
 
 
 @require_http_methods(["GET", "POST"])
@@ -48,6 +52,13 @@ def register(request):
         )
         return render(request, "registration/register.html", {"meeting": meeting, "form_html": form_html})
 
+    # What answers a POST may show the values typed: no browser or proxy may keep it.
+    response = _register_post(request, meeting)
+    add_never_cache_headers(response)
+    return response
+
+
+def _register_post(request, meeting):
     form = RegistrationForm(request.POST, meeting=meeting)
     limited = throttle_hit(scope="register", key=client_address(request), limit=settings.REGISTRATION_POSTS_PER_MINUTE)
     if limited:
@@ -56,11 +67,11 @@ def register(request):
         return render(request, "registration/register.html", {"meeting": meeting, "form": form}, status=429)
     if form.is_valid():
         data = form.registration_data()
-        result = services.registration_create(meeting=meeting, data=data, language=get_language() or "en")
+        services.registration_create(meeting=meeting, data=data, language=get_language() or "en")
         response = redirect("registration:thanks")
         response.set_signed_cookie(
             RESULT_COOKIE,
-            json.dumps({"id": result.registration.pk if result.created else None, "email": data["email"]}),
+            json.dumps({"email": data["email"]}),
             salt=RESULT_COOKIE_SALT,
             max_age=RESULT_COOKIE_MAX_AGE,
             path=reverse("registration:thanks"),
@@ -72,21 +83,16 @@ def register(request):
     return render(request, "registration/register.html", {"meeting": meeting, "form": form})
 
 
+@never_cache
 def thanks(request):
     try:
-        result = json.loads(
+        email = json.loads(
             request.get_signed_cookie(RESULT_COOKIE, salt=RESULT_COOKIE_SALT, max_age=RESULT_COOKIE_MAX_AGE)
-        )
-    except (KeyError, signing.BadSignature, ValueError):
+        )["email"]
+    except (KeyError, TypeError, signing.BadSignature, ValueError):
         return redirect("registration:register")
-    meeting = meeting_get_current()
-    registration = None
-    if result.get("id"):
-        registration = (
-            Registration.objects.filter(pk=result["id"]).select_related("meeting", "listening_language").first()
-        )
-    context = {"meeting": meeting, "registration": registration, "email": result["email"]}
-    return render(request, "registration/thanks.html", context)
+    # The same page for a new and an already registered address: the details are in the email.
+    return render(request, "registration/thanks.html", {"meeting": meeting_get_current(), "email": email})
 
 
 def _registration_for_token(token):
@@ -112,12 +118,14 @@ def _use_registration_language(request, registration):
     request.LANGUAGE_CODE = registration.language
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
     registration = _registration_for_token(token)
     _use_registration_language(request, registration)
     meeting = registration.meeting
-    can_change = meeting.is_registration_open() and not registration.is_cancelled
+    # A declined registration is the organisers' decision: shown, neither changed nor cancelled here.
+    can_change = meeting.is_registration_open() and registration.status in CHANGEABLE
     form = None
     if can_change:
         form = RegistrationForm(
@@ -179,12 +187,17 @@ def _tell_what_was_saved(request, result: services.RegistrationUpdate):
         messages.info(request, _("You made no changes."))
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
     registration = _registration_for_token(token)
     _use_registration_language(request, registration)
     if request.method == "POST":
-        registration = services.registration_cancel(registration=registration)
+        try:
+            registration = services.registration_cancel(registration=registration)
+        except services.RegistrationDeclined as refusal:
+            messages.error(request, refusal.args[0])
+            return redirect("registration:manage", token=token)
         emailed = registration.emails.filter(
             kind=OutgoingEmail.Kind.CANCELLATION, created_at__gte=registration.cancelled_at
         ).exists()
@@ -196,6 +209,7 @@ def cancel(request, token):
     return render(request, "registration/cancel.html", {"meeting": registration.meeting, "registration": registration})
 
 
+@never_cache
 @require_POST
 def restore(request, token):
     registration = _registration_for_token(token)
@@ -203,8 +217,9 @@ def restore(request, token):
     if not registration.meeting.is_registration_open():
         messages.error(request, _("Registration is closed, so a cancelled registration can no longer be restored."))
         return redirect("registration:manage", token=token)
-    services.registration_restore(registration=registration)
-    messages.success(request, _("Your registration is active again."))
+    registration = services.registration_restore(registration=registration)
+    if registration.status in CHANGEABLE:
+        messages.success(request, _("Your registration is active again."))
     return redirect("registration:manage", token=token)
 
 

@@ -42,7 +42,6 @@ def form_data():
         "country": "SN",
         "imrf_attendance_level": "minister",
         "listening_language": str(meeting.interpretation_languages.get(code="fr").pk),
-        "gender": "woman",
         "privacy_consent": "on",
     }
 

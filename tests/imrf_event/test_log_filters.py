@@ -30,7 +30,7 @@ def test_redact_manage_tokens_removes_the_token_from_the_message(message, args):
     RedactManageTokens().filter(record)
 
     assert TOKEN not in record.getMessage()
-    assert "/manage/[redacted]" in record.getMessage()
+    assert "/manage/[hidden]" in record.getMessage()
 
 
 def test_redact_manage_tokens_removes_the_token_from_the_attached_request():
@@ -49,3 +49,11 @@ def test_redact_manage_tokens_leaves_other_messages_alone():
     RedactManageTokens().filter(record)
 
     assert record.getMessage() == "registration created 42"
+
+
+def test_redact_manage_tokens_removes_any_secret_link_of_the_registration_pages():
+    record = _record("Not Found: %s", f"/register/email/{TOKEN}/confirm/")
+
+    RedactManageTokens().filter(record)
+
+    assert record.getMessage() == "Not Found: /register/email/[hidden]/confirm/"
