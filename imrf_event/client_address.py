@@ -64,3 +64,13 @@ def client_address(request) -> str:
         if not _trusted(hop):
             break
     return str(current)
+
+
+def client_address_for_axes(request) -> str | None:
+    """The client address as django-axes stores it: None when there is none to read.
+
+    axes writes it to a GenericIPAddressField, which PostgreSQL refuses to hold "unknown"
+    (a request made in code, such as the test client's force_login, has no REMOTE_ADDR).
+    """
+    address = client_address(request)
+    return address if _address(address) is not None else None

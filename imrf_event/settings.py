@@ -114,7 +114,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The address is the client's, not the TLS proxy's, or one stranger would lock everyone out.
-AXES_CLIENT_IP_CALLABLE = "imrf_event.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "imrf_event.client_address.client_address_for_axes"
 
 # Organisers' sessions (participants have none) end after 8 hours without a request: saving the
 # session on every request moves the expiry along while an organiser works.
