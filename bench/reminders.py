@@ -30,7 +30,7 @@ from django.utils import timezone  # noqa: E402
 
 from agenda.models import InterpretationLanguage, Meeting  # noqa: E402
 from imrf_event.celery import app  # noqa: E402
-from registration import mail  # noqa: E402
+from registration import outbox, reminders  # noqa: E402
 from registration.models import OutgoingEmail, Registration, Reminder  # noqa: E402
 
 
@@ -101,7 +101,7 @@ def run(count, batch_size):
 
     log = QueryLog()
     published = []
-    batch_queue, dispatch = mail.reminder_batch_queue, mail.email_dispatch
+    batch_queue, dispatch = reminders.reminder_batch_queue, outbox.email_dispatch
 
     def counted_batch_queue(**kwargs):
         created = batch_queue(**kwargs)
@@ -112,14 +112,14 @@ def run(count, batch_size):
         published.append(dispatch(**kwargs))
         return published[-1]
 
-    mail.reminder_batch_queue, mail.email_dispatch = counted_batch_queue, counted_dispatch
+    reminders.reminder_batch_queue, outbox.email_dispatch = counted_batch_queue, counted_dispatch
     try:
         with connection.execute_wrapper(log):
             started = time.perf_counter()
-            queued = mail.reminder_send_due(now=now)
+            queued = reminders.reminder_send_due(now=now)
             elapsed = time.perf_counter() - started
     finally:
-        mail.reminder_batch_queue, mail.email_dispatch = batch_queue, dispatch
+        reminders.reminder_batch_queue, outbox.email_dispatch = batch_queue, dispatch
 
     # Each batch: the SELECT of its registrants, then its writes; the first also holds the reminders' lookup.
     per_batch = [end - start for start, end in zip(log.batch_ends, log.batch_ends[1:], strict=False)]
@@ -138,13 +138,13 @@ def run(count, batch_size):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--registrants", type=int, nargs="+", default=[1000, 10_000])
-    parser.add_argument("--batch-size", type=int, default=mail.REMINDER_BATCH_SIZE)
+    parser.add_argument("--batch-size", type=int, default=reminders.REMINDER_BATCH_SIZE)
     parser.add_argument("--broker", default="memory://", help="kombu URL the task messages go to")
     options = parser.parse_args()
 
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     _use_broker(options.broker)
-    mail.REMINDER_BATCH_SIZE = options.batch_size
+    reminders.REMINDER_BATCH_SIZE = options.batch_size
     try:
         results = [run(count, options.batch_size) for count in options.registrants]
     finally:

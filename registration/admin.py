@@ -24,7 +24,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from agenda.models import Meeting
 
-from . import charts, mail, moderation
+from . import charts, moderation, outbox
 from .access import PROTECTED_FILTERS, ProtectedAnswersAdminMixin, can_see_diversity
 from .exports import EXPORTERS, SpeakersTable, registration_table
 from .models import (
@@ -345,7 +345,7 @@ class RegistrationAdmin(ProtectedAnswersAdminMixin, admin.ModelAdmin):
         for registration in queryset.filter(
             status__in=[Registration.Status.ACTIVE, Registration.Status.PENDING], anonymised_at__isnull=True
         ).select_related("meeting"):
-            mail.email_resend_confirmation(registration=registration)
+            outbox.email_resend_confirmation(registration=registration)
             self.log_change(request, registration, "Confirmation email sent again.")
             sent += 1
         self.message_user(
@@ -530,7 +530,7 @@ class OutgoingEmailAdmin(ProtectedAnswersAdminMixin, SecretLinksHidden, admin.Mo
 
     @admin.action(description=_("Retry the selected failed emails"), permissions=["change"])
     def retry_failed(self, request, queryset):
-        queued = mail.email_retry_failed(emails=queryset)
+        queued = outbox.email_retry_failed(emails=queryset)
         self.message_user(
             request,
             ngettext("%(count)d failed email queued again.", "%(count)d failed emails queued again.", queued)

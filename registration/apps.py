@@ -8,4 +8,6 @@ class RegistrationConfig(AppConfig):
     verbose_name = "Registration"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the receivers
+        # Signals connect their receivers. Tasks register themselves with the Celery app in every
+        # process, web included: the outbox queues registration.send_email by name (see outbox.py).
+        from . import signals, tasks  # noqa: F401

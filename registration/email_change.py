@@ -5,14 +5,13 @@ import enum
 import logging
 import secrets
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from . import mail, mail_limits
+from . import mail_limits, outbox
 from .models import EmailChangeRequest, OutgoingEmail, Registration
+from .secret_links import manage_url, secret_link_url
 
 logger = logging.getLogger(__name__)
 
@@ -35,10 +34,6 @@ def email_mask(email: str) -> str:
     return f"{local[:1]}•••@{domain[:1]}•••.{top_level}"
 
 
-def _url(name: str, change: EmailChangeRequest) -> str:
-    return settings.SITE_URL + reverse(name, args=[change.token])
-
-
 def email_change_request(*, registration: Registration, new_email: str, now: datetime.datetime) -> EmailChangeRequest:
     """Ask `new_email` to confirm that the registration may move to it, and tell the current address.
 
@@ -53,15 +48,18 @@ def email_change_request(*, registration: Registration, new_email: str, now: dat
         raise mail_limits.EmailLimitReached
     change = EmailChangeRequest.objects.create(registration=registration, new_email=new_email, created_at=now)
     hours = int(EmailChangeRequest.VALID_FOR.total_seconds() // 3600)
-    mail.email_queue_to(
+    outbox.email_queue_to(
         registration=registration,
         kind=OutgoingEmail.Kind.EMAIL_CHANGE_CONFIRM,
         to_email=new_email,
         subject=gettext_noop("Confirm your new email address"),
         template="email_change_confirm",
-        context={"confirm_url": _url("registration:email_change_confirm", change), "hours": hours},
+        context={
+            "confirm_url": secret_link_url(name="registration:email_change_confirm", token=change.token),
+            "hours": hours,
+        },
     )
-    mail.email_queue_to(
+    outbox.email_queue_to(
         registration=registration,
         kind=OutgoingEmail.Kind.EMAIL_CHANGE_NOTICE,
         to_email=registration.email,
@@ -69,8 +67,8 @@ def email_change_request(*, registration: Registration, new_email: str, now: dat
         template="email_change_notice",
         context={
             "masked_email": email_mask(new_email),
-            "refuse_url": _url("registration:email_change_refuse", change),
-            "manage_url": mail.manage_url(registration),
+            "refuse_url": secret_link_url(name="registration:email_change_refuse", token=change.token),
+            "manage_url": manage_url(registration=registration),
             "hours": hours,
         },
     )

@@ -5,7 +5,7 @@ import logging
 
 from django.db import transaction
 
-from . import mail
+from . import outbox
 from .models import OutgoingEmail, Registration
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def manage_email_queue(*, registration: Registration, kind: str, now: datetime.d
     if manage_emails_left(registration=registration, now=now) < 1:
         logger.warning("manage link email limit reached", extra={"registration_id": registration.pk, "kind": kind})
         return None
-    return mail.email_queue(registration=registration, kind=kind)
+    return outbox.email_queue(registration=registration, kind=kind)
 
 
 @transaction.atomic
@@ -68,4 +68,4 @@ def manage_link_resend(*, registration: Registration, now: datetime.datetime) ->
     if sent >= MANAGE_LINK_RESENDS_PER_HOUR:
         logger.warning("manage link resend limit reached", extra={"registration_id": registration.pk})
         return None
-    return mail.email_queue(registration=registration, kind=OutgoingEmail.Kind.MANAGE_LINK)
+    return outbox.email_queue(registration=registration, kind=OutgoingEmail.Kind.MANAGE_LINK)

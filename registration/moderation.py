@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from . import mail
+from . import outbox
 from .models import OutgoingEmail, Registration
 
 
@@ -14,7 +14,7 @@ def _registration_decide(*, registration: Registration, status: str) -> bool:
             return False
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
-        mail.email_queue(registration=locked, kind=OutgoingEmail.Kind.DECISION)
+        outbox.email_queue(registration=locked, kind=OutgoingEmail.Kind.DECISION)
     registration.status = status
     return True
 

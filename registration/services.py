@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from agenda.models import Meeting
 
-from . import email_change, mail, mail_limits, retention
+from . import email_change, mail_limits, outbox, retention
 from .models import EmailChangeRequest, OutgoingEmail, Registration
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def registration_create(
     """Register a participant, or, when the email is already registered, send its manage link again.
 
     The confirmation is written as an email row in the same transaction and
-    queued only once it commits (see `mail.email_queue`).
+    queued only once it commits (see `outbox.email_queue`).
     """
     _ensure_open(meeting, now)
     email = data["email"].strip()
@@ -66,7 +66,7 @@ def registration_create(
                 privacy_consent_at=now or timezone.now(),
                 language=language,
             )
-            mail.email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
+            outbox.email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
     except IntegrityError:
         with transaction.atomic():
             existing = _registration_for_email(meeting=meeting, email=email)
@@ -84,7 +84,7 @@ def _registration_for_email(*, meeting: Meeting, email: str) -> Registration | N
 
 
 def _initial_status(meeting: Meeting) -> str:
-    if getattr(meeting, "requires_approval", False):
+    if meeting.requires_approval:
         return Registration.Status.PENDING
     return Registration.Status.ACTIVE
 

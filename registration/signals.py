@@ -5,11 +5,11 @@ from django.dispatch import receiver
 
 from agenda.models import Meeting
 
-from . import mail
+from . import reminders
 
 
 @receiver(post_save, sender=Meeting, dispatch_uid="registration.meeting_default_reminders")
 def meeting_default_reminders(sender, instance, created, raw=False, **kwargs):
     # Fixtures (raw) bring their own reminders.
     if created and not raw:
-        mail.reminder_create_defaults(meeting=instance)
+        reminders.reminder_create_defaults(meeting=instance)

@@ -1,17 +1,17 @@
-"""Celery tasks for email, reminders and data retention: thin wrappers that call registration.mail and .retention."""
+"""Celery tasks: stable names, row ids as arguments, each a thin call into the outbox, reminders or retention."""
 
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import mail, retention
+from . import outbox, reminders, retention
 
 
-@shared_task(name="registration.send_email", bind=True, acks_late=True, max_retries=mail.MAX_ATTEMPTS)
+@shared_task(name=outbox.SEND_EMAIL_TASK, bind=True, acks_late=True, max_retries=outbox.MAX_ATTEMPTS)
 def send_email(self, email_id: int) -> None:
     # The row counts attempts, so a task queued twice cannot try more often than MAX_ATTEMPTS;
     # max_retries is only a fuse.
-    retry_in = mail.email_send(email_id=email_id)
+    retry_in = outbox.email_send(email_id=email_id)
     if retry_in is None:
         return
     if self.request.is_eager:
@@ -23,12 +23,12 @@ def send_email(self, email_id: int) -> None:
 
 @shared_task(name="registration.send_due_reminders", acks_late=True)
 def send_due_reminders() -> int:
-    return mail.reminder_send_due(now=timezone.now())
+    return reminders.reminder_send_due(now=timezone.now())
 
 
 @shared_task(name="registration.requeue_stale_emails", acks_late=True)
 def requeue_stale_emails() -> int:
-    return mail.email_requeue_stale(now=timezone.now())
+    return outbox.email_requeue_stale(now=timezone.now())
 
 
 @shared_task(name="registration.remove_personal_data", acks_late=True)

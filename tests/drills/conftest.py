@@ -93,8 +93,8 @@ class Site:
         """Run the periodic re-queue as if `minutes_ahead` minutes had passed, so no drill waits for its interval."""
         return int(
             self.python(
-                "import datetime; from django.utils import timezone; from registration import mail; "
-                f"print(mail.email_requeue_stale(now=timezone.now() + datetime.timedelta(minutes={minutes_ahead})))"
+                "import datetime; from django.utils import timezone; from registration import outbox; "
+                f"print(outbox.email_requeue_stale(now=timezone.now() + datetime.timedelta(minutes={minutes_ahead})))"
             ).splitlines()[-1]
         )
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.admin import helpers
 from django.urls import reverse
 
-from registration import mail
+from registration import outbox
 from registration.models import OutgoingEmail, Registration, Reminder
 from registration.secret_links import secret_links_redact
 from tests.factories import RegistrationFactory
@@ -30,12 +30,12 @@ def organiser(client):
 @pytest.fixture
 def registration(meeting):
     registration = RegistrationFactory(meeting=meeting, first_name="Ђорђе", wishes_to_speak=True)
-    mail.email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
+    outbox.email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
     reminder = Reminder.objects.create(
         meeting=meeting, subject="Your link: {manage_link}", body="Open {manage_link} to change your answers."
     )
-    mail.email_queue(registration=registration, kind=OutgoingEmail.Kind.REMINDER, reminder=reminder)
-    failed = mail.email_queue(registration=registration, kind=OutgoingEmail.Kind.MANAGE_LINK)
+    outbox.email_queue(registration=registration, kind=OutgoingEmail.Kind.REMINDER, reminder=reminder)
+    failed = outbox.email_queue(registration=registration, kind=OutgoingEmail.Kind.MANAGE_LINK)
     failed.body_text += f"\nConfirm: https://example.org/register/email/{FUTURE_TOKEN}/confirm/\n"
     failed.mark_failed(error=f"SMTPDataError: 554 rejected, quoting /register/manage/{registration.manage_token}/")
     failed.save(update_fields=["body_text"])

@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from registration import mail, services
+from registration import outbox, reminders, services
+from registration.emails import email_message_build
 from registration.models import OutgoingEmail, Registration
 from tests.factories import RegistrationFactory
 
@@ -89,7 +90,7 @@ def test_email_dates_are_worded_in_the_registrations_language(meeting):
     starts = timezone.localtime(meeting.starts_at, meeting.tzinfo)
     registration = RegistrationFactory(meeting=meeting, language="es")
 
-    email = mail.email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
+    email = outbox.email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
 
     months = [
         "enero",
@@ -110,9 +111,9 @@ def test_email_dates_are_worded_in_the_registrations_language(meeting):
 
 def test_email_calendar_attachment_is_in_the_registrations_language(meeting):
     registration = RegistrationFactory(meeting=meeting, language="fr")
-    email = mail.email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
+    email = outbox.email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
 
-    message = mail.email_message_build(email=email)
+    message = email_message_build(email=email)
 
     ical = next(content for _name, content, _type in message.attachments)
     assert "Comment se connecter" in ical.replace("\r\n ", "")
@@ -132,7 +133,7 @@ def test_reminder_is_in_each_registrants_language(meeting):
     russian = RegistrationFactory(meeting=meeting, language="ru")
     reminder = meeting.reminders.get(kind="days_before", days_before=1)
 
-    mail.reminder_send(reminder=reminder)
+    reminders.reminder_send(reminder=reminder)
 
     emails = {email.registration_id: email for email in OutgoingEmail.objects.filter(reminder=reminder)}
     assert "La réunion a lieu demain" in emails[french.pk].subject
@@ -147,7 +148,7 @@ def test_reminder_without_a_translation_falls_back_to_english(meeting):
     reminder.subject_es = ""
     reminder.save()
 
-    mail.reminder_send(reminder=reminder)
+    reminders.reminder_send(reminder=reminder)
 
     email = OutgoingEmail.objects.get(reminder=reminder, registration=registration)
     assert "The meeting is tomorrow" in email.subject

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from registration import mail
+from registration import emails, reminders
 from registration.models import OutgoingEmail, Registration, Reminder
 from registration.tasks import send_due_reminders
 from tests.factories import MeetingFactory, RegistrationFactory
@@ -41,7 +41,7 @@ def _starting_soon(meeting):
 
 def _send_due(now, capture):
     with capture(execute=True):
-        return mail.reminder_send_due(now=now)
+        return reminders.reminder_send_due(now=now)
 
 
 def _recipients():
@@ -64,7 +64,7 @@ def test_reminder_create_defaults_on_new_meeting(meeting):
 
 
 def test_reminder_create_defaults_twice_adds_nothing(meeting):
-    created = mail.reminder_create_defaults(meeting=meeting)
+    created = reminders.reminder_create_defaults(meeting=meeting)
 
     assert created == []
     assert meeting.reminders.count() == 3
@@ -179,7 +179,7 @@ def test_reminder_send_due_registrant_cancelling_before_the_send_is_skipped(
 ):
     registration = RegistrationFactory(meeting=meeting)
     with django_capture_on_commit_callbacks() as callbacks:
-        mail.reminder_send_due(now=_week_before(meeting).send_at + MINUTE)
+        reminders.reminder_send_due(now=_week_before(meeting).send_at + MINUTE)
     Registration.objects.filter(pk=registration.pk).update(status=Registration.Status.CANCELLED)
 
     for callback in callbacks:
@@ -195,10 +195,10 @@ def test_reminder_batch_queue_queues_only_the_rows_it_wrote(meeting, django_capt
     taken, free = RegistrationFactory.create_batch(2, meeting=meeting)
     # Another worker running the same batch wrote this row first; its own task sends it.
     with django_capture_on_commit_callbacks():
-        mail.reminder_batch_queue(reminder=week, registrations=[taken])
+        reminders.reminder_batch_queue(reminder=week, registrations=[taken])
 
     with django_capture_on_commit_callbacks(execute=True):
-        queued = mail.reminder_batch_queue(reminder=week, registrations=[taken, free])
+        queued = reminders.reminder_batch_queue(reminder=week, registrations=[taken, free])
 
     assert queued == 1
     assert OutgoingEmail.objects.filter(reminder=week).count() == 2
@@ -210,7 +210,7 @@ def _queries_for_reminder(meeting, registrants):
     RegistrationFactory.create_batch(registrants, meeting=meeting)
     week = _week_before(meeting)
     with CaptureQueriesContext(connection) as queries:
-        queued = mail.reminder_send(reminder=week, batch_size=100)
+        queued = reminders.reminder_send(reminder=week, batch_size=100)
     assert queued == registrants
     return len(queries)
 
@@ -225,7 +225,7 @@ def test_reminder_send_queries_do_not_grow_with_registrants(django_capture_on_co
 def test_reminder_text_fill_replaces_known_placeholders_only():
     values = {"first_name": "Amina"}
 
-    filled = mail.reminder_text_fill(text="Dear {first_name}, {unknown} {first_name.__class__} {0}", values=values)
+    filled = emails.reminder_text_fill(text="Dear {first_name}, {unknown} {first_name.__class__} {0}", values=values)
 
     assert filled == "Dear Amina, {unknown} {first_name.__class__} {0}"
 

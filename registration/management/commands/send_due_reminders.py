@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from registration import mail
+from registration import outbox, reminders
 
 
 class Command(BaseCommand):
@@ -22,9 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, every=None, **options):
         while True:
             now = timezone.now()
-            reminders = mail.reminder_send_due(now=now)
-            requeued = mail.email_requeue_stale(now=now)
-            self.stdout.write(f"{now:%Y-%m-%d %H:%M} UTC: reminders: {reminders}, re-queued: {requeued}")
+            reminded = reminders.reminder_send_due(now=now)
+            requeued = outbox.email_requeue_stale(now=now)
+            self.stdout.write(f"{now:%Y-%m-%d %H:%M} UTC: reminders: {reminded}, re-queued: {requeued}")
             if not every:
                 return
             time.sleep(every)

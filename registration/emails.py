@@ -1,0 +1,241 @@
+"""Composing emails: subjects and bodies in the participant's language, reminder texts, headers and the .ics."""
+
+import datetime
+import re
+from email.utils import format_datetime, make_msgid, parseaddr
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import DNS_NAME
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from agenda.calendar import meeting_ical
+from agenda.models import Meeting
+
+from .models import OutgoingEmail, Registration, Reminder
+from .secret_links import manage_url
+
+SUBJECTS = {
+    OutgoingEmail.Kind.MANAGE_LINK: translation.gettext_noop("Your registration link"),
+    OutgoingEmail.Kind.CHANGE: translation.gettext_noop("Your registration has been updated"),
+    OutgoingEmail.Kind.CANCELLATION: translation.gettext_noop("Your registration is cancelled"),
+}
+TEMPLATES = {
+    OutgoingEmail.Kind.CONFIRMATION: "confirmation",
+    OutgoingEmail.Kind.MANAGE_LINK: "manage_link",
+    OutgoingEmail.Kind.CHANGE: "change",
+    OutgoingEmail.Kind.CANCELLATION: "cancellation",
+    OutgoingEmail.Kind.DECISION: "decision",
+}
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+
+
+def email_message_id_new() -> str:
+    """A Message-ID on the domain of DEFAULT_FROM_EMAIL, as receiving servers expect of the sender."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    return make_msgid(domain=domain or str(DNS_NAME))
+
+
+def _one_line(text: str) -> str:
+    # Names come from a web form; a line break in a subject would be a header injection.
+    return " ".join(text.split())
+
+
+def _subject(*, meeting: Meeting, subject: str) -> str:
+    max_length = OutgoingEmail._meta.get_field("subject").max_length
+    return _one_line(f"[{meeting.short_name}] {subject}")[:max_length]
+
+
+def _span(starts: datetime.datetime, ends: datetime.datetime, *, with_date: bool = True) -> str:
+    zone = starts.tzname()
+    # The formats are translated: each language words dates its own way ("1 de febrero de 2022").
+    if starts.date() != ends.date():
+        moment = _("l j F Y, H:i")
+        return f"{date_format(starts, moment)} – {date_format(ends, moment)} {zone}"
+    times = f"{starts:%H:%M}–{ends:%H:%M} {zone}"
+    day = date_format(starts, _("l j F Y"))
+    return f"{day}, {times}" if with_date else times
+
+
+def meeting_when(*, meeting: Meeting) -> dict[str, str]:
+    """The meeting's date and time in its own zone (CET for Europe/Paris in winter) and in UTC."""
+    starts = timezone.localtime(meeting.starts_at, meeting.tzinfo)
+    ends = timezone.localtime(meeting.ends_at, meeting.tzinfo)
+    starts_utc = meeting.starts_at.astimezone(datetime.UTC)
+    ends_utc = meeting.ends_at.astimezone(datetime.UTC)
+    local = _span(starts, ends)
+    # The UTC date is repeated only when it is not the local one (a late evening start in Europe).
+    utc = _span(starts_utc, ends_utc, with_date=starts_utc.date() != starts.date())
+    return {"local": local, "utc": utc, "both": f"{local} ({utc})"}
+
+
+def _meeting_context(*, meeting: Meeting) -> dict[str, Any]:
+    """What every email about `meeting` shows, in the active language."""
+    return {
+        "meeting": meeting,
+        "when": meeting_when(meeting=meeting),
+        "agenda_url": settings.SITE_URL + reverse("agenda:agenda"),
+        "calendar_url": settings.SITE_URL + reverse("agenda:calendar"),
+        "site_url": settings.SITE_URL,
+    }
+
+
+def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:
+    text = render_to_string(f"registration/email/{name}.txt", context)
+    # Template tags leave blank lines behind; plain text should read as typed.
+    text = BLANK_LINES.sub("\n\n", text).strip() + "\n"
+    html = render_to_string(f"registration/email/{name}.html", context)
+    return text, html
+
+
+def _subject_for(*, registration: Registration, kind: str) -> str:
+    if kind == OutgoingEmail.Kind.CONFIRMATION:
+        if registration.status == Registration.Status.PENDING:
+            return _("We have received your registration")
+        return _("Your registration is confirmed")
+    if kind == OutgoingEmail.Kind.DECISION:
+        if registration.status == Registration.Status.ACTIVE:
+            return _("Your registration is confirmed")
+        return _("About your registration")
+    return _(SUBJECTS[kind])
+
+
+def email_build(
+    *,
+    registration: Registration,
+    kind: str,
+    reminder: Reminder | None = None,
+    meeting_contexts: dict[str, dict[str, Any]] | None = None,
+) -> OutgoingEmail:
+    """The unsaved row for one email to the registrant, rendered in the registrant's language.
+
+    `meeting_contexts` (language → meeting context) lets a batch of reminders about one meeting
+    format its dates and links once per language instead of once per registrant.
+    """
+    if (reminder is None) == (kind == OutgoingEmail.Kind.REMINDER):
+        raise ValueError("A reminder email needs its reminder, and only a reminder email has one.")
+    meeting = registration.meeting
+    language = registration.language or settings.LANGUAGE_CODE
+    meeting_contexts = {} if meeting_contexts is None else meeting_contexts
+    with translation.override(language):
+        if language not in meeting_contexts:
+            meeting_contexts[language] = _meeting_context(meeting=meeting)
+        context = {
+            **meeting_contexts[language],
+            "registration": registration,
+            "manage_url": manage_url(registration=registration),
+        }
+        if reminder is not None:
+            subject, text, html = _reminder_render(reminder=reminder, context=context)
+        else:
+            subject = _subject_for(registration=registration, kind=kind)
+            text, html = _render(TEMPLATES[kind], context)
+    return OutgoingEmail(
+        registration=registration,
+        reminder=reminder,
+        kind=kind,
+        to_email=registration.email,
+        subject=_subject(meeting=meeting, subject=subject),
+        body_text=text,
+        body_html=html,
+        attach_calendar=kind in (OutgoingEmail.Kind.CONFIRMATION, OutgoingEmail.Kind.CHANGE)
+        or (kind == OutgoingEmail.Kind.DECISION and registration.status == Registration.Status.ACTIVE),
+        # Chosen before the first try and kept across retries: if a message ever arrives twice,
+        # mail clients that collapse equal Message-IDs (Gmail does) show it once.
+        message_id=email_message_id_new(),
+    )
+
+
+def email_build_to(
+    *, registration: Registration, kind: str, to_email: str, subject: str, template: str, context: dict[str, Any]
+) -> OutgoingEmail:
+    """The unsaved row for an email about `registration` to `to_email`, in the registrant's language.
+
+    The template sees only the meeting and `context`: none of the registration's typed details,
+    so an address that is not the registrant's receives nothing the registrant wrote.
+    """
+    meeting = registration.meeting
+    with translation.override(registration.language or settings.LANGUAGE_CODE):
+        text, html = _render(template, {"meeting": meeting, **context})
+        subject = _subject(meeting=meeting, subject=_(subject))
+    return OutgoingEmail(
+        registration=registration,
+        kind=kind,
+        to_email=to_email,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        message_id=email_message_id_new(),
+    )
+
+
+def email_message_build(*, email: OutgoingEmail) -> EmailMultiAlternatives:
+    """The message exactly as it goes out: text with an HTML alternative, and the .ics for confirmations."""
+    registration = email.registration
+    meeting = registration.meeting
+    headers = {
+        # The moment it goes out, with an explicit offset (Django's default writes "-0000").
+        "Date": format_datetime(timezone.now()),
+        "Message-ID": email.message_id or email_message_id_new(),
+        # RFC 3834: tells auto-responders not to answer, and marks the message as machine-sent.
+        "Auto-Submitted": "auto-generated",
+        # Exchange and Outlook (common in UN agencies) otherwise answer with out-of-office notes.
+        "X-Auto-Response-Suppress": "OOF, AutoReply",
+    }
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to_email],
+        reply_to=[meeting.contact_email],
+        headers=headers,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    if email.attach_calendar:
+        # The calendar's texts in the language the email was written in.
+        with translation.override(registration.language or settings.LANGUAGE_CODE):
+            ical = meeting_ical(meeting=meeting, site_url=settings.SITE_URL)
+        message.attach(f"{meeting.slug}.ics", ical.decode(), "text/calendar")
+    return message
+
+
+# Reminder texts: organisers write them, with placeholders filled per registrant.
+
+
+def reminder_placeholders(*, context: dict[str, Any]) -> dict[str, str]:
+    """The values an organiser may write in a reminder's subject or body, as {first_name}."""
+    registration, meeting = context["registration"], context["meeting"]
+    return {
+        "first_name": registration.first_name,
+        "last_name": registration.last_name,
+        "full_name": registration.full_name,
+        "meeting_title": meeting.title,
+        "short_name": meeting.short_name,
+        "start_time": context["when"]["both"],
+        "join_link": meeting.platform_url or _("the joining link will follow by email"),
+        "manage_link": context["manage_url"],
+        "contact_email": meeting.contact_email,
+    }
+
+
+def reminder_text_fill(*, text: str, values: dict[str, str]) -> str:
+    """Replace known {placeholders}; anything else in braces stays as typed.
+
+    Deliberately not str.format: organisers' text must not reach attributes of the values.
+    """
+    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
+
+
+def _reminder_render(*, reminder: Reminder, context: dict[str, Any]) -> tuple[str, str, str]:
+    values = reminder_placeholders(context=context)
+    intro = reminder_text_fill(text=reminder.body, values=values).strip()
+    context = {**context, "reminder": reminder, "intro": intro}
+    text, html = _render("reminder", context)
+    return reminder_text_fill(text=reminder.subject, values=values), text, html

@@ -1,0 +1,247 @@
+"""The outbox: write each email as a row, queue it after commit, send it at most once, retry, re-queue the lost.
+
+The Celery task that sends a row (`tasks.send_email`) calls `email_send` here, so this module must not
+import the tasks module. It looks the task up by its name, SEND_EMAIL_TASK, in the Celery app's registry
+instead, rather than publishing with `send_task`: `send_task` always goes to the broker, while the
+registered task's `apply_async` honours CELERY_TASK_ALWAYS_EAGER and sends in-process when there is no
+broker (the quickstart and the tests). `RegistrationConfig.ready` imports the tasks module, so the task
+is registered in every process that queues email, not only in workers.
+"""
+
+import datetime
+import logging
+import smtplib
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from celery import current_app
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .emails import email_build, email_build_to, email_message_build
+from .models import OutgoingEmail, Registration, Reminder
+
+logger = logging.getLogger(__name__)
+
+SEND_EMAIL_TASK = "registration.send_email"
+# One first try and five retries, waiting 1, 2, 4, 8 and 16 minutes: about half an hour
+# rides out a mail server's restart or a greylisting delay; longer is an outage for a person.
+MAX_ATTEMPTS = 6
+RETRY_FIRST_DELAY = datetime.timedelta(minutes=1)
+RETRY_MAX_DELAY = datetime.timedelta(minutes=30)
+# A queued row no worker has taken this long after it was due lost its task message
+# (broker down when it was queued, or a retry message lost): the periodic task queues it again.
+REQUEUE_QUEUED_AFTER = datetime.timedelta(minutes=5)
+# A row "sending" this long belongs to a worker that died between marking it and marking it
+# sent: far longer than an SMTP conversation (EMAIL_TIMEOUT) can take.
+REQUEUE_SENDING_AFTER = datetime.timedelta(minutes=15)
+REQUEUE_LIMIT = 1000
+
+
+# Queueing
+
+
+def email_queue(*, registration: Registration, kind: str, reminder: Reminder | None = None) -> OutgoingEmail:
+    """Write the email row for `registration` and queue its sending once the transaction commits."""
+    email = email_build(registration=registration, kind=kind, reminder=reminder)
+    email.save()
+    transaction.on_commit(partial(email_dispatch, email_ids=[email.pk]))
+    return email
+
+
+def email_queue_to(
+    *, registration: Registration, kind: str, to_email: str, subject: str, template: str, context: dict[str, Any]
+) -> OutgoingEmail:
+    """Write and queue an email about `registration` to `to_email` (see `email_build_to`)."""
+    email = email_build_to(
+        registration=registration, kind=kind, to_email=to_email, subject=subject, template=template, context=context
+    )
+    email.save()
+    transaction.on_commit(partial(email_dispatch, email_ids=[email.pk]))
+    return email
+
+
+def email_dispatch(*, email_ids: Iterable[int]) -> int:
+    """Hand rows to the broker; when it is unreachable, log and leave them for `email_requeue_stale`.
+
+    Returns how many task messages were published.
+    """
+    published = 0
+    email_ids = list(email_ids)
+    if not email_ids:
+        return 0
+    try:
+        send_email = current_app.tasks[SEND_EMAIL_TASK]
+        if send_email.app.conf.task_always_eager:
+            # In-process (no broker): the very same task, run here and now.
+            for email_id in email_ids:
+                send_email.apply_async(args=[email_id])
+                published += 1
+            return published
+        # One producer for the whole batch: a reminder run publishes thousands of messages.
+        with send_email.app.producer_or_acquire() as producer:
+            for email_id in email_ids:
+                send_email.apply_async(args=[email_id], producer=producer)
+                published += 1
+    except Exception:
+        # The rows are committed and queued: nothing is lost, the periodic re-queue sends them.
+        logger.exception(
+            "could not queue %d email(s); the periodic re-queue will send them",
+            len(email_ids) - published,
+            extra={"email_ids": email_ids[published : published + 20]},
+        )
+    return published
+
+
+# Sending
+
+
+def smtp_error_is_transient(exc: BaseException) -> bool:
+    """Whether another try may succeed: 4xx replies and lost connections, not 5xx refusals."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _message in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    if isinstance(exc, smtplib.SMTPException):
+        # For example STARTTLS not offered: a configuration problem no retry will fix.
+        return False
+    # ConnectionError, socket.timeout (TimeoutError), DNS failures: all OSError.
+    return isinstance(exc, OSError)
+
+
+def email_retry_delay(*, attempts: int) -> datetime.timedelta:
+    """How long to wait after the `attempts`-th failed try: doubling from RETRY_FIRST_DELAY, capped."""
+    return min(RETRY_FIRST_DELAY * 2 ** max(attempts - 1, 0), RETRY_MAX_DELAY)
+
+
+def _skip_reason(email: OutgoingEmail, now: datetime.datetime) -> str:
+    registration = email.registration
+    if registration.anonymised_at:
+        return "The registration's personal data has been removed."
+    if email.kind != OutgoingEmail.Kind.REMINDER:
+        return ""
+    if registration.status != Registration.Status.ACTIVE:
+        return "The registration is no longer active."
+    if email.reminder.meeting.ends_at <= now:
+        return "The meeting is over."
+    return ""
+
+
+def email_send(*, email_id: int, now: datetime.datetime | None = None) -> datetime.timedelta | None:
+    """Send one email row at most once; return the delay before a retry when a transient error left it queued.
+
+    Safe to run twice or in two workers at once: the row is locked while it moves from queued to
+    sending, and only a queued row is sent.
+    """
+    with transaction.atomic():
+        email = (
+            OutgoingEmail.objects.select_for_update(of=("self",))
+            .select_related("registration__meeting", "reminder__meeting")
+            .filter(pk=email_id)
+            .first()
+        )
+        if email is None:
+            logger.warning("email %s is gone; nothing to send", email_id)
+            return None
+        if email.status != OutgoingEmail.Status.QUEUED:
+            # Sent, failed, skipped, or another worker holds it as "sending".
+            return None
+        if reason := _skip_reason(email, now or timezone.now()):
+            email.mark_skipped(reason=reason)
+            return None
+        email.mark_sending()
+
+    # Outside the transaction: a row lock must not be held through a slow SMTP conversation.
+    try:
+        email_message_build(email=email).send()
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row, none is lost
+        return _email_send_failed(email=email, exc=exc)
+    email.mark_sent(message_id=email.message_id)
+    logger.info("email sent", extra={"email_id": email.pk, "kind": email.kind})
+    return None
+
+
+def _email_send_failed(*, email: OutgoingEmail, exc: Exception) -> datetime.timedelta | None:
+    error = f"{type(exc).__name__}: {exc}"
+    if smtp_error_is_transient(exc) and email.attempts < MAX_ATTEMPTS:
+        delay = email_retry_delay(attempts=email.attempts)
+        email.mark_queued(error=error, retry_at=timezone.now() + delay)
+        logger.warning("email %s: transient error, retrying in %s: %s", email.pk, delay, error)
+        return delay
+    email.mark_failed(error=error)
+    logger.error("email %s failed after %d attempt(s): %s", email.pk, email.attempts, error, exc_info=exc)
+    return None
+
+
+# Re-queueing what was lost, and the organisers' actions (the admin calls these)
+
+
+def email_requeue_stale(*, now: datetime.datetime) -> int:
+    """Queue again the rows whose task was lost; return how many were queued.
+
+    A row left "sending" past REQUEUE_SENDING_AFTER belongs to a worker that died. Sending it
+    again risks one duplicate when that worker died after the server accepted the message and
+    before the row was marked sent; the alternative, never sending it, loses a confirmation
+    whenever a worker is killed mid-send, which is the worse failure for a registrant.
+    """
+    with transaction.atomic():
+        stale_sending = list(
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(status=OutgoingEmail.Status.SENDING, sending_started_at__lt=now - REQUEUE_SENDING_AFTER)
+            .values_list("pk", "attempts")[:REQUEUE_LIMIT]
+        )
+        exhausted = [pk for pk, attempts in stale_sending if attempts >= MAX_ATTEMPTS]
+        OutgoingEmail.objects.filter(pk__in=exhausted).update(
+            status=OutgoingEmail.Status.FAILED, last_error="The worker stopped while sending, on every attempt."
+        )
+        revived = [pk for pk, attempts in stale_sending if attempts < MAX_ATTEMPTS]
+        OutgoingEmail.objects.filter(pk__in=revived).update(
+            status=OutgoingEmail.Status.QUEUED,
+            last_error="The worker stopped while sending; sent again.",
+            next_attempt_at=now,
+        )
+        lost = list(
+            OutgoingEmail.objects.filter(
+                status=OutgoingEmail.Status.QUEUED, next_attempt_at__lt=now - REQUEUE_QUEUED_AFTER
+            )
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:REQUEUE_LIMIT]
+        )
+        # Not requeued again for another REQUEUE_QUEUED_AFTER, so a long backlog in the
+        # broker does not fill it with copies of the same message.
+        OutgoingEmail.objects.filter(pk__in=lost).update(next_attempt_at=now)
+        email_ids = revived + lost
+        transaction.on_commit(partial(email_dispatch, email_ids=email_ids))
+    if email_ids:
+        logger.info("re-queued %d email(s)", len(email_ids))
+    return len(email_ids)
+
+
+@transaction.atomic
+def email_resend_confirmation(*, registration: Registration) -> OutgoingEmail:
+    """Queue a fresh confirmation with the registration's current details and the .ics."""
+    return email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
+
+
+def email_retry_failed(*, emails: QuerySet[OutgoingEmail]) -> int:
+    """Queue the failed rows among `emails` again with a fresh set of attempts; return how many.
+
+    The last error stays on the row until a send succeeds, so the admin still shows why it failed.
+    """
+    with transaction.atomic():
+        # Through a subquery: the admin's queryset may join nullable relations, which
+        # PostgreSQL refuses to lock.
+        email_ids = list(
+            OutgoingEmail.objects.filter(pk__in=emails.values("pk"), status=OutgoingEmail.Status.FAILED)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        OutgoingEmail.objects.filter(pk__in=email_ids).update(
+            status=OutgoingEmail.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
+        )
+        transaction.on_commit(partial(email_dispatch, email_ids=email_ids))
+    return len(email_ids)
