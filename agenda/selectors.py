@@ -48,3 +48,15 @@ def agenda_items_list(*, meeting: Meeting):
 
 def roundtables_list(*, meeting: Meeting):
     return meeting.roundtables.prefetch_related("objectives").order_by("number")
+
+
+def meeting_list_with_chosen(*, meeting_id: str | None) -> tuple[list[Meeting], Meeting | None]:
+    """Every meeting, latest first, and the one whose id is `meeting_id` (the latest when none matches)."""
+    meetings = list(Meeting.objects.order_by("-starts_at"))
+    chosen = next((meeting for meeting in meetings if str(meeting.pk) == meeting_id), None)
+    return meetings, chosen or (meetings[0] if meetings else None)
+
+
+def meeting_any_moderated() -> bool:
+    """Whether any meeting asks organisers to approve each registration."""
+    return Meeting.objects.filter(requires_approval=True).exists()

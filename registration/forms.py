@@ -1,4 +1,4 @@
-"""The public registration form, grouped in the sections participants see."""
+"""The registration forms: the public one in the sections participants see, and the organisers' one in the admin."""
 
 import csv
 from functools import cache
@@ -7,7 +7,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -16,21 +15,11 @@ from django_countries import countries
 from agenda.models import InterpretationLanguage, Meeting
 from agenda.services import DATA_DIR
 
-from .models import Registration, protected_answers_given
+from .models import Registration
+from .rules import CONSENT_BOX, STAKEHOLDER_CATEGORIES, RuleCheck, registration_rules_check
+from .sections import PARTICIPANT_FIELDS, REGISTRATION_SECTIONS
 
 UNECE_MEMBER_STATES_FILE = DATA_DIR / "unece-member-states.csv"
-
-# Categories that are neither governments nor intergovernmental bodies: the concept
-# note's "other stakeholders", who may say how they are accredited to the IMRF.
-STAKEHOLDER_CATEGORIES = (
-    Registration.Category.CIVIL_SOCIETY,
-    Registration.Category.MIGRANT_DIASPORA,
-    Registration.Category.PRIVATE_SECTOR,
-    Registration.Category.TRADE_UNION,
-    Registration.Category.ACADEMIA,
-    Registration.Category.LOCAL_AUTHORITY,
-    Registration.Category.OTHER,
-)
 
 
 @cache
@@ -73,7 +62,40 @@ def _privacy_label():
     )
 
 
-class RegistrationForm(forms.ModelForm):
+# Fields shown only when an earlier answer makes them apply (the page's script reads these attributes).
+SHOWN_WHEN = {
+    "category_other": {"data_show_when_category": Registration.Category.OTHER},
+    "imrf_attendance_level": {"data_show_when_category": Registration.Category.MEMBER_STATE},
+    "accreditation_route": {"data_show_when_category": " ".join(STAKEHOLDER_CATEGORIES)},
+    "gender_self_description": {"data_show_when_gender": Registration.Gender.NON_BINARY},
+    "intervention_group": {"data_show_when_coordination": Registration.Coordination.GROUP},
+}
+# Shown together, only to those who wish to speak.
+SPEAKING_FIELDS = ("intervention_topic", "intervention_coordination", "intervention_group")
+
+
+def _shown_when(name):
+    return Div(name, **SHOWN_WHEN[name]) if name in SHOWN_WHEN else name
+
+
+class RegistrationRulesMixin:
+    """What the public and the organisers' forms share: the rules' outcome put on the form, and the values to store."""
+
+    def _rules_apply(self, check: RuleCheck) -> dict:
+        self.cleaned_data.update(check.values)
+        for name, errors in check.errors.items():
+            for error in errors:
+                self.add_error(name, error)
+        return self.cleaned_data
+
+    stored_fields = (*PARTICIPANT_FIELDS, "diversity_consent_at")
+
+    def registration_data(self) -> dict:
+        """The values the registration services store, with the diversity consent's time (see `rules`)."""
+        return {name: value for name, value in self.cleaned_data.items() if name in self.stored_fields}
+
+
+class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
     country = forms.ChoiceField(label=_("Country represented or based in"), choices=country_choices)
     listening_language = forms.ModelChoiceField(
         label=_("Language you will listen in"),
@@ -103,38 +125,7 @@ class RegistrationForm(forms.ModelForm):
 
     class Meta:
         model = Registration
-        fields = [
-            "honorific",
-            "first_name",
-            "last_name",
-            "email",
-            "job_title",
-            "organisation",
-            "category",
-            "category_other",
-            "country",
-            "imrf_attendance_level",
-            "accreditation_route",
-            "listening_language",
-            "other_language",
-            "other_language_reason",
-            "gender",
-            "gender_self_description",
-            "age_group",
-            "disability",
-            "migrant_or_diaspora",
-            "youth",
-            "needs_captions",
-            "needs_sign_language",
-            "needs_screen_reader",
-            "accessibility_other",
-            "wishes_to_speak",
-            "intervention_topic",
-            "intervention_coordination",
-            "intervention_group",
-            "questions",
-            "listed_publicly",
-        ]
+        fields = PARTICIPANT_FIELDS
         labels = {
             "honorific": _("Title (optional)"),
             "category_other": _("Please describe your category"),
@@ -213,76 +204,33 @@ class RegistrationForm(forms.ModelForm):
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True
-        stakeholders = " ".join(STAKEHOLDER_CATEGORIES)
-        consent = ["privacy_consent"] if "privacy_consent" in self.fields else []
         helper.layout = Layout(
-            Fieldset(_("About you"), "honorific", "first_name", "last_name", "email", "job_title", "organisation"),
-            Fieldset(
-                _("Whom you represent"),
-                "category",
-                Div("category_other", data_show_when_category="other"),
-                "country",
-                Div("imrf_attendance_level", data_show_when_category=Registration.Category.MEMBER_STATE),
-                Div("accreditation_route", data_show_when_category=stakeholders),
+            *(
+                Fieldset(section.title, *self._section_items(section), css_class="form-section")
+                for section in REGISTRATION_SECTIONS
             ),
-            Fieldset(_("Interpretation"), "listening_language", "other_language", "other_language_reason"),
-            Fieldset(
-                _("Gender and diversity"),
-                HTML(format_html('<p class="form-text">{}</p>', self.meeting.diversity_note))
-                if self.meeting.diversity_note
-                else HTML(""),
-                "gender",
-                Div("gender_self_description", data_show_when_gender=Registration.Gender.NON_BINARY),
-                "age_group",
-                "disability",
-                "migrant_or_diaspora",
-                "youth",
-            ),
-            Fieldset(
-                _("Accessibility"),
-                HTML(
-                    format_html('<p class="form-text">{}</p>', _("Tell us what would help you take part (optional)."))
-                ),
-                "needs_captions",
-                "needs_sign_language",
-                "needs_screen_reader",
-                "accessibility_other",
-                "diversity_consent",
-            ),
-            Fieldset(
-                _("Taking the floor"),
-                "wishes_to_speak",
-                Div(
-                    "intervention_topic",
-                    "intervention_coordination",
-                    Div("intervention_group", data_show_when_coordination=Registration.Coordination.GROUP),
-                    data_show_when_speaking="true",
-                ),
-                "questions",
-            ),
-            Fieldset(_("Consent"), *consent, "listed_publicly"),
             Div("website", css_class="hp-field"),
             Submit("submit", submit_label, css_class="btn-lg"),
         )
-        for fieldset in helper.layout.fields:
-            if isinstance(fieldset, Fieldset):
-                fieldset.css_class = "form-section"
         return helper
 
-    def registration_data(self) -> dict:
-        """The cleaned values the registration services store (no consent boxes, no honeypot).
-
-        With the diversity consent's time: kept from an earlier consent, now if given now, and
-        empty once no question is answered.
-        """
-        data = {name: value for name, value in self.cleaned_data.items() if name in self.Meta.fields}
-        consent_at = None
-        if protected_answers_given(data) and self.cleaned_data.get("diversity_consent"):
-            consent_at = self.instance.diversity_consent_at or timezone.now()
-        return {**data, "diversity_consent_at": consent_at}
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip()
+    def _section_items(self, section):
+        """A section's fields as laid out: its introduction, consent boxes, and fields shown only when they apply."""
+        intro = {
+            "diversity": self.meeting.diversity_note,
+            "accessibility": _("Tell us what would help you take part (optional)."),
+        }.get(section.key)
+        items = [HTML(format_html('<p class="form-text">{}</p>', intro))] if intro else []
+        if section.key == "consent" and "privacy_consent" in self.fields:
+            items.append("privacy_consent")
+        for name in section.fields:
+            if name == SPEAKING_FIELDS[0]:
+                items.append(Div(*(_shown_when(field) for field in SPEAKING_FIELDS), data_show_when_speaking="true"))
+            elif name not in SPEAKING_FIELDS:
+                items.append(_shown_when(name))
+        if section.key == "accessibility":
+            items.append(CONSENT_BOX)
+        return items
 
     def clean_website(self):
         # A filled honeypot fails validation like any bad field, so nothing is saved.
@@ -292,51 +240,12 @@ class RegistrationForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        category = cleaned.get("category")
-        self._require_or_clear(
-            "category_other", when=category == Registration.Category.OTHER, message=_("Please describe your category.")
+        check = registration_rules_check(
+            data={name: cleaned[name] for name in (*PARTICIPANT_FIELDS, CONSENT_BOX) if name in cleaned},
+            meeting=self.meeting,
+            instance=self.instance if self.instance.pk else None,
         )
-        self._require_or_clear(
-            "imrf_attendance_level",
-            when=category == Registration.Category.MEMBER_STATE,
-            message=_("Please say at what level your country expects to attend the IMRF."),
-        )
-        if category not in STAKEHOLDER_CATEGORIES:
-            cleaned["accreditation_route"] = ""
-        if cleaned.get("gender") != Registration.Gender.NON_BINARY:
-            cleaned["gender_self_description"] = ""
-        if not cleaned.get("other_language") and cleaned.get("other_language_reason"):
-            self.add_error("other_language", _("Please name the language you are asking for."))
-        speaking = bool(cleaned.get("wishes_to_speak"))
-        self._require_or_clear(
-            "intervention_topic", when=speaking, message=_("Please give the topic of your intervention.")
-        )
-        self._require_or_clear(
-            "intervention_coordination",
-            when=speaking,
-            message=_("Please say whether your intervention is coordinated on behalf of a group."),
-        )
-        self._require_or_clear(
-            "intervention_group",
-            when=speaking and cleaned.get("intervention_coordination") == Registration.Coordination.GROUP,
-            message=_("Please name the group you will speak for."),
-        )
-        if protected_answers_given(cleaned) and not cleaned.get("diversity_consent"):
-            self.add_error(
-                "diversity_consent",
-                _(
-                    "Please tick this box to agree to how your gender, diversity and accessibility answers are "
-                    "used, or leave those questions unanswered."
-                ),
-            )
-        return cleaned
-
-    def _require_or_clear(self, name, *, when, message):
-        """A conditional field is required when it applies and dropped when it does not."""
-        if not when:
-            self.cleaned_data[name] = ""
-        elif not self.cleaned_data.get(name) and name not in self.errors:
-            self.add_error(name, message)
+        return self._rules_apply(check)
 
     def error_summary(self):
         """Errors as (field id, label, message) in form order, for the summary at the top."""
@@ -351,3 +260,31 @@ class RegistrationForm(forms.ModelForm):
                 target = f"{field.auto_id}_0"
             summary.extend((target, field.label, error) for error in errors)
         return summary
+
+
+class RegistrationAdminForm(RegistrationRulesMixin, forms.ModelForm):
+    """An organiser's edit: the public form's rules, a taken address refused, and the choice to tell the participant."""
+
+    notify_participant = forms.BooleanField(
+        label=_("Email the participant a summary of this change"),
+        help_text=_("Leave unticked to correct a registration without writing to the participant."),
+        required=False,
+    )
+
+    # Organisers also set the language the participant's emails are written in.
+    stored_fields = (*RegistrationRulesMixin.stored_fields, "language")
+
+    class Meta:
+        model = Registration
+        # The admin replaces this with the fields of its fieldsets.
+        fields = ("email",)
+
+    def clean(self):
+        cleaned = super().clean()
+        check = registration_rules_check(
+            data={name: cleaned[name] for name in PARTICIPANT_FIELDS if name in cleaned},
+            meeting=self.instance.meeting,
+            instance=self.instance,
+            refuse_taken_email=True,
+        )
+        return self._rules_apply(check)

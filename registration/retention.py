@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 
-from .models import EmailChangeRequest, OutgoingEmail, Registration, new_manage_token
+from .models import PROTECTED_ANSWER_FIELDS, EmailChangeRequest, OutgoingEmail, Registration, new_manage_token
 
 BATCH_SIZE = 1000
 
@@ -25,15 +25,8 @@ ERASED_VALUES = {
     "organisation": "",
     "category_other": "",
     "other_language_reason": "",
-    "gender_self_description": "",
-    "age_group": "",
-    "disability": "",
-    "migrant_or_diaspora": "",
-    "youth": "",
-    "needs_captions": False,
-    "needs_sign_language": False,
-    "needs_screen_reader": False,
-    "accessibility_other": "",
+    # The diversity and accessibility answers back to empty, except gender, which the dashboard counts.
+    **{name: Registration._meta.get_field(name).get_default() for name in PROTECTED_ANSWER_FIELDS if name != "gender"},
     "intervention_topic": "",
     "intervention_group": "",
     "questions": "",

@@ -1,6 +1,7 @@
 """Reads for organisers: the dashboard's aggregates, the speakers' list, the email status of registrations."""
 
 import datetime
+import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -299,3 +300,19 @@ def dashboard_get(*, meeting: Meeting) -> Dashboard:
         attendance_summary=attendance_summary,
         per_day=_per_day(meeting, registrations),
     )
+
+
+def registration_get_by_token(*, token: str) -> Registration | None:
+    """The registration whose manage link holds `token`, unless anonymised; None for any other token."""
+    registration = (
+        Registration.objects.select_related("meeting", "listening_language").filter(manage_token=token).first()
+    )
+    # compare_digest: an exact, constant-time match even where a database collation
+    # would let a lookup match the token in another letter case.
+    if (
+        registration is None
+        or registration.anonymised_at
+        or not secrets.compare_digest(registration.manage_token, token)
+    ):
+        return None
+    return registration

@@ -4,7 +4,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from agenda.models import Meeting
 
 from . import email_change, mail_limits, outbox, retention
 from .models import EmailChangeRequest, OutgoingEmail, Registration
+from .rules import email_normalise, registration_rules_check
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,8 @@ class RegistrationUpdate:
     email_change: EmailChangeRequest | None
 
 
-def _ensure_open(meeting: Meeting, now=None):
+def registration_open_ensure(*, meeting: Meeting, now=None) -> None:
+    """Raise `RegistrationClosed` once the meeting's registration deadline has passed: the rule binding participants."""
     if not meeting.is_registration_open(now):
         raise RegistrationClosed(_("Registration for this meeting is closed."))
 
@@ -53,8 +55,8 @@ def registration_create(
     The confirmation is written as an email row in the same transaction and
     queued only once it commits (see `outbox.email_queue`).
     """
-    _ensure_open(meeting, now)
-    email = data["email"].strip()
+    registration_open_ensure(meeting=meeting, now=now)
+    email = email_normalise(data["email"])
     try:
         # Insert first and let the unique constraint find duplicates: one statement fewer for
         # the common case, and two simultaneous submissions cannot both get in.
@@ -99,7 +101,7 @@ def registration_update(*, registration: Registration, data: dict[str, Any], now
     the hour's allowance of emails; other changes over the allowance are saved without a summary.
     """
     now = now or timezone.now()
-    _ensure_open(registration.meeting, now)
+    registration_open_ensure(meeting=registration.meeting, now=now)
     registration = (
         Registration.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=registration.pk)
     )
@@ -128,6 +130,41 @@ def registration_update(*, registration: Registration, data: dict[str, Any], now
     return RegistrationUpdate(
         registration=registration, changed=changed, summary_sent=summary is not None, email_change=change
     )
+
+
+def registration_organiser_update(
+    *, registration: Registration, data: dict[str, Any], notify_participant: bool = False
+) -> tuple[str, ...]:
+    """An organiser's correction of a registration; returns the names of the fields changed.
+
+    The same rules as the participant's form (`rules.registration_rules_check`), and a taken address
+    refused, raising `ValidationError` by field. Unlike the participant's own changes it is allowed after
+    the registration deadline, which binds participants: correcting a name or a language once the list
+    is closed is part of preparing the meeting. The participant is emailed the change summary only when
+    the organiser asks (`notify_participant`), through the same outbox as the manage page's summary.
+    """
+    check = registration_rules_check(
+        data=data, meeting=registration.meeting, instance=registration, refuse_taken_email=True
+    )
+    if check.errors:
+        raise ValidationError(check.errors)
+    try:
+        with transaction.atomic():
+            stored = (
+                Registration.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=registration.pk)
+            )
+            changed = tuple(name for name, value in check.values.items() if getattr(stored, name) != value)
+            if changed:
+                for name in changed:
+                    setattr(stored, name, check.values[name])
+                stored.save(update_fields=[*changed, "updated_at"])
+            if changed and notify_participant:
+                outbox.email_queue(registration=stored, kind=OutgoingEmail.Kind.CHANGE)
+    except IntegrityError as error:
+        # Another registration took the address between the check and the save.
+        raise ValidationError({"email": _("Another registration for this meeting already has this email.")}) from error
+    logger.info("registration changed by an organiser", extra={"registration_id": registration.pk})
+    return changed
 
 
 @transaction.atomic
@@ -160,7 +197,7 @@ def registration_restore(*, registration: Registration, now=None) -> Registratio
     and it refuses declined registrations, so a decline never comes back as pending or active here.
     """
     now = now or timezone.now()
-    _ensure_open(registration.meeting, now)
+    registration_open_ensure(meeting=registration.meeting, now=now)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if not registration.is_cancelled:
         return registration

@@ -1,7 +1,6 @@
 """Registration pages: the form, the thank-you page, the manage link, erasure and the privacy notice."""
 
 import json
-import secrets
 
 from crispy_forms.utils import render_crispy_form
 from django.conf import settings
@@ -24,6 +23,7 @@ from . import email_change, mail_limits, services
 from .email_change import EmailChangeOutcome
 from .forms import RegistrationForm
 from .models import OutgoingEmail, Registration
+from .selectors import registration_get_by_token
 from .throttle import client_address, throttle_hit
 
 # The thank-you page learns the address typed from a short-lived signed cookie rather than
@@ -39,11 +39,10 @@ CHANGEABLE = (Registration.Status.ACTIVE, Registration.Status.PENDING)
 @require_http_methods(["GET", "POST"])
 def register(request):
     meeting = meeting_get_current()
-    if not meeting.is_registration_open():
-        status = 403 if request.method == "POST" else 200
-        return render(request, "registration/closed.html", {"meeting": meeting}, status=status)
-
     if request.method == "GET":
+        # Which page to show; a POST after the deadline is refused by the service.
+        if not meeting.is_registration_open():
+            return render(request, "registration/closed.html", {"meeting": meeting})
         # Rendering the form's fields (250 countries among them) is most of this page's cost,
         # and the empty form is the same for everyone until the agenda data changes.
         form_html = cached(
@@ -53,12 +52,17 @@ def register(request):
         return render(request, "registration/register.html", {"meeting": meeting, "form_html": form_html})
 
     # What answers a POST may show the values typed: no browser or proxy may keep it.
-    response = _register_post(request, meeting)
+    try:
+        response = _register_post(request, meeting)
+    except services.RegistrationClosed:
+        response = render(request, "registration/closed.html", {"meeting": meeting}, status=403)
     add_never_cache_headers(response)
     return response
 
 
 def _register_post(request, meeting):
+    # After the deadline nothing posted is read: the same refusal whatever the form holds.
+    services.registration_open_ensure(meeting=meeting)
     form = RegistrationForm(request.POST, meeting=meeting)
     limited = throttle_hit(scope="register", key=client_address(request), limit=settings.REGISTRATION_POSTS_PER_MINUTE)
     if limited:
@@ -96,16 +100,8 @@ def thanks(request):
 
 
 def _registration_for_token(token):
-    registration = (
-        Registration.objects.select_related("meeting", "listening_language").filter(manage_token=token).first()
-    )
-    # compare_digest: an exact, constant-time match even where a database collation
-    # would let a lookup match the token in another letter case.
-    if (
-        registration is None
-        or registration.anonymised_at
-        or not secrets.compare_digest(registration.manage_token, token)
-    ):
+    registration = registration_get_by_token(token=token)
+    if registration is None:
         raise Http404(_("This link is not valid. Please use the latest link from your email."))
     return registration
 
@@ -123,44 +119,54 @@ def _use_registration_language(request, registration):
 def manage(request, token):
     registration = _registration_for_token(token)
     _use_registration_language(request, registration)
-    meeting = registration.meeting
-    # A declined registration is the organisers' decision: shown, neither changed nor cancelled here.
-    can_change = meeting.is_registration_open() and registration.status in CHANGEABLE
+    if request.method == "POST":
+        # A declined registration is the organisers' decision: shown, neither changed nor cancelled here.
+        if registration.status not in CHANGEABLE:
+            return _manage_page(request, registration, form=None, status=403)
+        try:
+            return _manage_post(request, registration)
+        except services.RegistrationClosed:
+            return _manage_page(request, _registration_for_token(token), form=None, status=403)
+    # Whether to offer the form at all; the service is what refuses a change posted after the deadline.
     form = None
-    if can_change:
-        form = RegistrationForm(
-            request.POST or None, instance=registration, meeting=meeting, submit_label=_("Save changes")
+    if registration.status in CHANGEABLE and registration.meeting.is_registration_open():
+        form = RegistrationForm(instance=registration, meeting=registration.meeting, submit_label=_("Save changes"))
+    return _manage_page(request, registration, form=form)
+
+
+def _manage_page(request, registration, *, form, status=200):
+    context = {"meeting": registration.meeting, "registration": registration, "form": form, "can_change": bool(form)}
+    return render(request, "registration/manage.html", context, status=status)
+
+
+def _manage_post(request, registration):
+    token = registration.manage_token
+    # After the deadline nothing posted is read: the same refusal whatever the form holds.
+    services.registration_open_ensure(meeting=registration.meeting)
+    form = RegistrationForm(
+        request.POST, instance=registration, meeting=registration.meeting, submit_label=_("Save changes")
+    )
+    if not form.is_valid():
+        # Show the stored registration beside the form, not the rejected values.
+        return _manage_page(request, _registration_for_token(token), form=form)
+    data = form.registration_data()
+    # Emails follow the language the participant now reads the site in.
+    data["language"] = get_language()
+    # The form wrote the values onto the instance; the service compares against the stored row.
+    registration.refresh_from_db()
+    try:
+        result = services.registration_update(registration=registration, data=data)
+    except mail_limits.EmailLimitReached:
+        form.add_error(
+            "email",
+            _(
+                "Many emails about this registration were sent in the last hour, so the address cannot be "
+                "changed now. Please try again in an hour; nothing else was changed either."
+            ),
         )
-        if request.method == "POST" and form.is_valid():
-            data = form.registration_data()
-            # Emails follow the language the participant now reads the site in.
-            data["language"] = get_language()
-            # The form wrote the values onto the instance; the service compares against the stored row.
-            registration.refresh_from_db()
-            try:
-                result = services.registration_update(registration=registration, data=data)
-            except mail_limits.EmailLimitReached:
-                form.add_error(
-                    "email",
-                    _(
-                        "Many emails about this registration were sent in the last hour, so the address cannot be "
-                        "changed now. Please try again in an hour; nothing else was changed either."
-                    ),
-                )
-                registration = _registration_for_token(token)
-                context = {"meeting": meeting, "registration": registration, "form": form, "can_change": can_change}
-                return render(request, "registration/manage.html", context, status=429)
-            _tell_what_was_saved(request, result)
-            return redirect("registration:manage", token=token)
-        if request.method == "POST":
-            # Show the stored registration beside the form, not the rejected values.
-            registration = _registration_for_token(token)
-    elif request.method == "POST":
-        return render(
-            request, "registration/manage.html", {"meeting": meeting, "registration": registration}, status=403
-        )
-    context = {"meeting": meeting, "registration": registration, "form": form, "can_change": can_change}
-    return render(request, "registration/manage.html", context)
+        return _manage_page(request, _registration_for_token(token), form=form, status=429)
+    _tell_what_was_saved(request, result)
+    return redirect("registration:manage", token=token)
 
 
 def _tell_what_was_saved(request, result: services.RegistrationUpdate):
@@ -214,10 +220,11 @@ def cancel(request, token):
 def restore(request, token):
     registration = _registration_for_token(token)
     _use_registration_language(request, registration)
-    if not registration.meeting.is_registration_open():
+    try:
+        registration = services.registration_restore(registration=registration)
+    except services.RegistrationClosed:
         messages.error(request, _("Registration is closed, so a cancelled registration can no longer be restored."))
         return redirect("registration:manage", token=token)
-    registration = services.registration_restore(registration=registration)
     if registration.status in CHANGEABLE:
         messages.success(request, _("Your registration is active again."))
     return redirect("registration:manage", token=token)

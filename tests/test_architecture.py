@@ -8,7 +8,7 @@ APPLICATION_PACKAGES = ("agenda", "registration", "imrf_event")
 MAX_LINES = 400
 # Modules other engineers are splitting in parallel with this test's introduction (issue 11).
 # The lead empties this list once their work is merged; nothing is to be added to it.
-KNOWN_OVERSIZE_BEING_SPLIT = {"registration/admin.py", "registration/selectors.py"}
+KNOWN_OVERSIZE_BEING_SPLIT = {"registration/selectors.py"}
 
 
 def _modules(root: Path, packages: tuple[str, ...]) -> dict[str, Path]:

@@ -69,6 +69,9 @@ def target(meeting):
         last_name="Person",
         email="target@example.org",
         wishes_to_speak=True,
+        # A complete request to speak: an organiser's edit is checked like the public form.
+        intervention_topic="Regular pathways",
+        intervention_coordination=Registration.Coordination.OWN,
         **TARGET_ANSWERS,
     )
 

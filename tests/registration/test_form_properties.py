@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from registration.models import Registration
+from registration.sections import PARTICIPANT_FIELDS
 
 pytestmark = pytest.mark.django_db
 
@@ -22,30 +23,7 @@ VALID = {
     "privacy_consent": "on",
 }
 # Every field a client could send, valid or not; values are drawn per field.
-FIELDS = [
-    *VALID,
-    "honorific",
-    "category_other",
-    "imrf_attendance_level",
-    "accreditation_route",
-    "listening_language",
-    "other_language",
-    "other_language_reason",
-    "gender_self_description",
-    "age_group",
-    "disability",
-    "migrant_or_diaspora",
-    "youth",
-    "needs_captions",
-    "accessibility_other",
-    "wishes_to_speak",
-    "intervention_topic",
-    "intervention_coordination",
-    "intervention_group",
-    "questions",
-    "listed_publicly",
-    "website",
-]
+FIELDS = [*VALID, *(name for name in PARTICIPANT_FIELDS if name not in VALID), "website"]
 
 any_text = st.one_of(
     st.text(max_size=300),
