@@ -1,6 +1,5 @@
 """The public registration form, grouped in the sections participants see."""
 
-import csv
 from functools import cache
 
 from crispy_forms.helper import FormHelper
@@ -14,11 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from agenda.models import InterpretationLanguage, Meeting
-from agenda.services import DATA_DIR
 
+from .countries import unece_member_states
 from .models import Registration, protected_answers_given
-
-UNECE_MEMBER_STATES_FILE = DATA_DIR / "unece-member-states.csv"
 
 # Categories that are neither governments nor intergovernmental bodies: the concept
 # note's "other stakeholders", who may say how they are accredited to the IMRF.
@@ -31,13 +28,6 @@ STAKEHOLDER_CATEGORIES = (
     Registration.Category.LOCAL_AUTHORITY,
     Registration.Category.OTHER,
 )
-
-
-@cache
-def unece_member_states() -> tuple[tuple[str, str], ...]:
-    """The 56 UNECE member States as (ISO code, UN short name), in the reference file's order."""
-    with UNECE_MEMBER_STATES_FILE.open(encoding="utf-8", newline="") as handle:
-        return tuple((row["iso2"], row["name"]) for row in csv.DictReader(handle))
 
 
 def country_choices():
