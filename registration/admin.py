@@ -26,6 +26,7 @@ from agenda.models import Meeting
 
 from . import charts, mail, moderation
 from .access import PROTECTED_FILTERS, ProtectedAnswersAdminMixin, can_see_diversity
+from .dashboard import dashboard_get
 from .exports import EXPORTERS, SpeakersTable, registration_table
 from .models import (
     ACCESSIBILITY_FIELDS,
@@ -36,7 +37,7 @@ from .models import (
     Reminder,
 )
 from .secret_links import secret_links_redact
-from .selectors import dashboard_get, registration_list_with_email_status, registration_speakers_list
+from .selectors import registration_list_with_email_status, registration_speakers_list
 
 # Below this many rows a real COUNT(*) is quick; above it PostgreSQL's estimate is used.
 ESTIMATED_COUNT_FROM = 10_000
