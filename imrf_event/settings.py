@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django_countries",
     "agenda",
     "registration",
+    # The project's own management commands (compile_translations).
+    "imrf_event.apps.ImrfEventConfig",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
