@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from registration.models import OutgoingEmail, Registration
 from registration.selectors import registration_list_with_email_status, registration_speakers_list
-from tests.factories import MeetingFactory, RegistrationFactory
+from tests.factories import MeetingFactory, OutgoingEmailFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,15 +17,7 @@ NOW = timezone.now()
 
 
 def _email(registration, *, kind=OutgoingEmail.Kind.CONFIRMATION, status, created_at=NOW):
-    return OutgoingEmail.objects.create(
-        registration=registration,
-        kind=kind,
-        to_email=registration.email,
-        subject="IMRF meeting",
-        body_text="…",
-        status=status,
-        created_at=created_at,
-    )
+    return OutgoingEmailFactory(registration=registration, kind=kind, status=status, created_at=created_at)
 
 
 def _statuses(registrations):
