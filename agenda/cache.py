@@ -1,16 +1,34 @@
 """Cache of the public meeting pages and form fragments, dropped whenever an organiser saves agenda data.
 
-Two levels: each process keeps the pages it served in memory, and the shared cache (Redis in
-production) holds a version number that every save of agenda data changes, plus the pages for
-other processes. A process asks the shared cache for the version at most once a second, so a
-cached page costs no network round trip at all; the process that saved drops its copies at once,
-the others within that second.
+Why two levels: the meeting page, the agenda and the .ics change only when an organiser saves, yet
+they are most of the traffic. Keeping them in Redis alone cost two Redis round trips a request, and
+the pages reached under half the speed of a bare view; with a copy in each process's memory, asked
+about Redis at most once a second, they reach 0.8-0.9 of it (docs/performance.md, "What limits each
+page" and "After the fixes").
+
+How a look-up goes, in `cached(key, build=...)`:
+
+1. The agenda *version*: a number in the shared cache (Redis in production) under VERSION_KEY that
+   every save of agenda data replaces (`pages_invalidate`, from agenda/signals.py). Each process
+   remembers the version it last read and asks again only after PAGE_CACHE_VERSION_CHECK_SECONDS;
+   when it has moved, the process throws its copies away.
+2. This process's copy of `key` (`_copies.entries`), if any.
+3. Else the shared cache's copy under `agenda:<version>:<key>`, left there by another process. A
+   new version makes new keys, so old pages are never read again and simply expire.
+4. Else `build()` is called: it returns a `Built(value, until)`. The value is kept in both levels
+   until `until` or PAGE_CACHE_TIMEOUT, whichever comes first; a value of None is not kept.
+
+So the process that saved sees its change at once, the others within a second. With the shared
+cache down, every call to it is caught (`_safely`): pages are rendered, only slower. With
+PAGE_CACHE_TIMEOUT zero (the tests' default) nothing is cached.
 """
 
+import datetime
 import functools
 import logging
 import threading
 import time
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,6 +39,13 @@ from django.utils.translation import get_language
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "agenda:pages:version"
+
+
+class Built(NamedTuple):
+    """What a builder gives `cached`: the value, and when it must stop being served (None: at the timeout)."""
+
+    value: Any
+    until: datetime.datetime | None = None
 
 
 class _ProcessCopies:
@@ -78,12 +103,12 @@ def pages_forget_local() -> None:
 def cached(key: str, *, build):
     """The value cached under `key` for the current agenda version, built (and cached) when missing.
 
-    `build()` returns `(value, until)`: `until` may end the value's life sooner than the
-    timeout; a `None` value is returned as it is and not cached.
+    `build()` returns a `Built`; its `until` may end the value's life sooner than the timeout,
+    and a value of None is returned as it is and not cached.
     """
     timeout = settings.PAGE_CACHE_TIMEOUT
     if not timeout:
-        return build()[0]
+        return build().value
     version = _copies.current_version()
     now = timezone.now()
     entry = _copies.entries.get(key)
@@ -102,30 +127,35 @@ def cached(key: str, *, build):
     return value
 
 
-def cached_page(view):
+def cached_page(*, until=None):
     """Cache a public GET page per path and language until the agenda changes.
 
-    A view may set `response.cache_until` to expire it sooner, e.g. when registration closes.
+    `until(request)`, when given, returns the time the page must stop being served (None: at the
+    timeout), e.g. when registration closes. It is asked before the view renders, so a page
+    rendered just after that time is not kept under the earlier answer.
     """
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method != "GET" or request.GET or not settings.PAGE_CACHE_TIMEOUT:
-            return view(request, *args, **kwargs)
-        rendered = []
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method != "GET" or request.GET or not settings.PAGE_CACHE_TIMEOUT:
+                return view(request, *args, **kwargs)
+            rendered = []
 
-        def build():
-            response = view(request, *args, **kwargs)
-            rendered.append(response)
-            if response.status_code != 200 or response.streaming:
-                return None, None
-            page = {"content": response.content, "headers": dict(response.items())}
-            return page, getattr(response, "cache_until", None)
+            def build() -> Built:
+                expires = until(request) if until else None
+                response = view(request, *args, **kwargs)
+                rendered.append(response)
+                if response.status_code != 200 or response.streaming:
+                    return Built(None)
+                return Built({"content": response.content, "headers": dict(response.items())}, expires)
 
-        page = cached(f"page:{get_language()}:{request.path}", build=build)
-        if page is None:
-            # Not cacheable (an error page, say): send what the view rendered.
-            return rendered[0]
-        return HttpResponse(page["content"], headers=page["headers"])
+            page = cached(f"page:{get_language()}:{request.path}", build=build)
+            if page is None:
+                # Not cacheable (an error page, say): send what the view rendered.
+                return rendered[0]
+            return HttpResponse(page["content"], headers=page["headers"])
 
-    return wrapper
+        return wrapper
+
+    return decorator

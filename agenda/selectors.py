@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.http import Http404
 
-from .cache import cached
+from .cache import Built, cached
 from .models import ImrfSession, ImrfSessionPoint, Meeting, Speaker
 
 
 def meeting_get_current() -> Meeting:
     """The meeting the site is about: the latest one loaded (kept per process until agenda data changes)."""
-    meeting = cached("meeting:current", build=lambda: (Meeting.objects.order_by("-starts_at").first(), None))
+    meeting = cached("meeting:current", build=lambda: Built(Meeting.objects.order_by("-starts_at").first()))
     if meeting is None:
         raise Http404("No meeting has been loaded yet: run `python manage.py load_imrf`.")
     return meeting

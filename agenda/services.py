@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
 
+from .data import DATA_DIR, GCM_OBJECTIVES_FILE, GCM_OBJECTIVES_TRANSLATED_FILE, IMRF_DATA_FILE
 from .models import (
     GcmObjective,
     InterpretationLanguage,
@@ -21,12 +22,6 @@ from .models import (
     Speaker,
 )
 from .translation import MeetingTranslationOptions
-
-DATA_DIR = Path(__file__).resolve().parent / "data"
-IMRF_DATA_FILE = DATA_DIR / "imrf-2022.yaml"
-GCM_OBJECTIVES_FILE = DATA_DIR / "gcm-objectives.csv"
-# The objectives' titles in another language: gcm-objectives.fr.csv and so on, same columns.
-GCM_OBJECTIVES_TRANSLATED_FILE = "gcm-objectives.{language}.csv"
 
 MEETING_FIELDS = ("time_zone", "format", "platform_url", "contact_email")
 # Texts the data file may give per language, as agenda/translation.py stores them.

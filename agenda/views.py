@@ -9,7 +9,13 @@ from .cache import cached_page
 from .calendar import meeting_ical
 
 
-@cached_page
+def _registration_closes(request):
+    # While the meeting page says registration is open, it must not be served after it closes.
+    meeting = selectors.meeting_get_current()
+    return meeting.registration_closes_at if meeting.is_registration_open() else None
+
+
+@cached_page(until=_registration_closes)
 def meeting_detail(request):
     meeting = selectors.meeting_get_current()
     context = {
@@ -19,14 +25,10 @@ def meeting_detail(request):
         "languages": list(meeting.interpretation_languages.all()),
         "registration_open": meeting.is_registration_open(),
     }
-    response = render(request, "agenda/meeting_detail.html", context)
-    if context["registration_open"]:
-        # The page says registration is open; it must not be served after it closes.
-        response.cache_until = meeting.registration_closes_at
-    return response
+    return render(request, "agenda/meeting_detail.html", context)
 
 
-@cached_page
+@cached_page()
 def agenda(request):
     meeting = selectors.meeting_get_current()
     context = {
@@ -38,7 +40,7 @@ def agenda(request):
     return render(request, "agenda/agenda.html", context)
 
 
-@cached_page
+@cached_page()
 def meeting_calendar(request):
     meeting = selectors.meeting_get_current()
     response = HttpResponse(

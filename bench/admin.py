@@ -39,7 +39,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from agenda.services import meeting_load_imrf  # noqa: E402
-from registration.forms import unece_member_states  # noqa: E402
+from registration.countries import unece_member_states  # noqa: E402
 from registration.models import OutgoingEmail, Registration  # noqa: E402
 
 BATCH = 5000

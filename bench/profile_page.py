@@ -25,7 +25,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench.web import REGISTRATION_FORM  # noqa: E402
+from tests.support.servers import REGISTRATION_FORM  # noqa: E402
 
 WARM_UP = 5
 SHOWN = 30

@@ -40,10 +40,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.servers import (  # noqa: E402
+from tests.support.servers import (  # noqa: E402
+    PLAIN_HTTP_ON_LOOPBACK,
+    REGISTRATION_FORM,
     PostgresServer,
     RedisServer,
     free_port,
+    gunicorn_start,
     postgres_bin_dir,
     process_stop,
     redis_server_path,
@@ -76,21 +79,6 @@ PAGES = (
     Page("POST /register/", "/register/", 302, "bare insert", 0.4, mode="register"),
     Page("/meeting.ics", "/meeting.ics", 200, "bare ok"),
 )
-
-# What a participant from a ministry in Belgrade types (the tests' form_data); the email is added per request.
-REGISTRATION_FORM = {
-    "honorific": "H.E.",
-    "first_name": "Ђорђе",
-    "last_name": "Đoković-Čačić",
-    "job_title": "Senior Adviser",
-    "organisation": "Ministarstvo unutrašnjih poslova",
-    "category": "member_state",
-    "country": "RS",
-    "imrf_attendance_level": "minister",
-    "gender": "man",
-    "diversity_consent": "on",
-    "privacy_consent": "on",
-}
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -156,17 +144,12 @@ def site_env(*, database_url: str, redis: RedisServer, static_root: Path, conn_m
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SITE_URL": f"http://127.0.0.1:{port}",
         "DATABASE_URL": database_url,
         "CONN_MAX_AGE": str(conn_max_age),
         "CACHE_URL": redis.url(1),
         "CELERY_BROKER_URL": redis.url(0),
-        # Plain HTTP on loopback: no redirect to HTTPS, cookies sent without TLS, no HSTS.
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "SECURE_HSTS_SECONDS": "0",
+        **PLAIN_HTTP_ON_LOOPBACK,
         # One client address sends every request: the per-address throttle must not be what is measured.
         "REGISTRATION_POSTS_PER_MINUTE": "1000000000",
         "BENCH_STATIC_ROOT": str(static_root),
@@ -192,11 +175,7 @@ def site_prepare(env: dict, postgres: PostgresServer) -> None:
 
 @contextmanager
 def gunicorn(env: dict, *, port: int, log_path: Path):
-    # No control socket: its default path is shared by every gunicorn on the machine.
-    command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--no-control-socket"]
-    command += ["--bind", f"127.0.0.1:{port}", "imrf_event.wsgi:application"]
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
+    process = gunicorn_start(env=env, port=port, log_path=log_path, cwd=ROOT)
     try:
         wait_for(lambda: http_status(f"http://127.0.0.1:{port}/bench/ok") == 200, timeout=60, what="gunicorn")
         yield f"http://127.0.0.1:{port}"

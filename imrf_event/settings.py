@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django_countries",
     "agenda",
     "registration",
+    # The project's own management commands (compile_translations).
+    "imrf_event.apps.ImrfEventConfig",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -168,9 +170,17 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Email: console by default so the quickstart shows every message.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# Email: console by default so the quickstart shows every message. EMAIL_URL names the backend and
+# the server, e.g. smtp+tls://user:password@mail.example.org:587; the timeout is EMAIL_TIMEOUT below.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="IMRF meeting <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 20

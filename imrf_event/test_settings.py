@@ -16,8 +16,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 REGISTRATION_POSTS_PER_MINUTE = 100_000
 # Pages are rendered afresh in tests; the page-cache tests switch it on themselves.
 PAGE_CACHE_TIMEOUT = datetime.timedelta(0)
-# Tests talk plain HTTP to the test client and the live server; tests/test_deploy.py checks
-# the production defaults of these switches.
+# Tests talk plain HTTP to the test client and the live server; tests/imrf_event/test_production.py
+# (test_check_deploy_with_production_settings_reports_no_issue) checks their production defaults.
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SECURE = False

@@ -12,9 +12,10 @@ from agenda.selectors import meeting_list_with_chosen
 
 from . import charts
 from .access import can_see_diversity
+from .dashboard import dashboard_get
 from .exports import EXPORTERS, SpeakersTable, registration_table
 from .models import Registration
-from .selectors import dashboard_get, registration_speakers_list
+from .selectors import registration_speakers_list
 
 
 class RegistrationPagesMixin:

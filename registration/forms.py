@@ -1,6 +1,5 @@
 """The registration forms: the public one in the sections participants see, and the organisers' one in the admin."""
 
-import csv
 from functools import cache
 
 from crispy_forms.helper import FormHelper
@@ -13,20 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from agenda.models import InterpretationLanguage, Meeting
-from agenda.services import DATA_DIR
 
+from .countries import unece_member_states
 from .models import Registration
 from .rules import CONSENT_BOX, STAKEHOLDER_CATEGORIES, RuleCheck, registration_rules_check
 from .sections import PARTICIPANT_FIELDS, REGISTRATION_SECTIONS
-
-UNECE_MEMBER_STATES_FILE = DATA_DIR / "unece-member-states.csv"
-
-
-@cache
-def unece_member_states() -> tuple[tuple[str, str], ...]:
-    """The 56 UNECE member States as (ISO code, UN short name), in the reference file's order."""
-    with UNECE_MEMBER_STATES_FILE.open(encoding="utf-8", newline="") as handle:
-        return tuple((row["iso2"], row["name"]) for row in csv.DictReader(handle))
 
 
 def country_choices():

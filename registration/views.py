@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from agenda.cache import cached
+from agenda.cache import Built, cached
 from agenda.selectors import meeting_get_current
 
 from . import email_change, mail_limits, services
@@ -47,7 +47,7 @@ def register(request):
         # and the empty form is the same for everyone until the agenda data changes.
         form_html = cached(
             f"register-form:{get_language()}:{meeting.pk}",
-            build=lambda: (render_crispy_form(RegistrationForm(meeting=meeting)), None),
+            build=lambda: Built(render_crispy_form(RegistrationForm(meeting=meeting))),
         )
         return render(request, "registration/register.html", {"meeting": meeting, "form_html": form_html})
 

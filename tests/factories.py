@@ -1,4 +1,4 @@
-"""factory_boy factories for the meeting, its agenda and registrations."""
+"""factory_boy factories for the meeting, its agenda, registrations and their emails."""
 
 import datetime
 import zoneinfo
@@ -7,7 +7,7 @@ import factory
 from django.utils import timezone
 
 from agenda.models import AgendaItem, InterpretationLanguage, Meeting, Speaker
-from registration.models import Registration
+from registration.models import OutgoingEmail, Registration
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -104,3 +104,14 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     privacy_consent_at = factory.LazyFunction(timezone.now)
     # A gender answer comes with its own consent.
     diversity_consent_at = factory.LazyFunction(timezone.now)
+
+
+class OutgoingEmailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutgoingEmail
+
+    registration = factory.SubFactory(RegistrationFactory)
+    kind = OutgoingEmail.Kind.CONFIRMATION
+    to_email = factory.LazyAttribute(lambda email: email.registration.email)
+    subject = "Your registration is confirmed"
+    body_text = "…"

@@ -81,6 +81,18 @@ def test_meeting_page_is_not_served_from_cache_after_registration_closes(client)
     assert "Registration is closed." in response.content.decode()
 
 
+def test_meeting_page_cached_a_minute_before_registration_closes_says_closed_when_it_does(client):
+    meeting = MeetingFactory()
+    closes = meeting.registration_closes_at
+    with mock.patch("django.utils.timezone.now", return_value=closes - datetime.timedelta(minutes=1)):
+        assert "Registration is open." in client.get("/").content.decode()
+
+    with mock.patch("django.utils.timezone.now", return_value=closes):
+        response = client.get("/")
+
+    assert "Registration is closed." in response.content.decode()
+
+
 def test_change_saved_in_another_process_appears_within_the_version_check(client, settings):
     settings.PAGE_CACHE_VERSION_CHECK_SECONDS = 0
     meeting = MeetingFactory(title="Old title")

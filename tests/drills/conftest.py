@@ -1,7 +1,7 @@
 """Fixtures for the reliability drills: the site's own processes on their own PostgreSQL and Redis.
 
 A drill stops and kills servers and workers on purpose, so it never uses the suite's shared
-servers: each module gets a throwaway PostgreSQL cluster (bench/servers.py), each drill its own
+servers: each module gets a throwaway PostgreSQL cluster (tests/support/servers.py), each drill its own
 Redis, gunicorn and Celery worker on free loopback ports, all stopped when it ends. The site runs
 with the production settings (DEBUG off), only made to speak plain HTTP on loopback.
 """
@@ -25,18 +25,20 @@ from urllib.parse import urlencode
 import pytest
 from aiosmtpd.controller import Controller
 
-from bench.servers import (
+from tests.conftest import service_missing
+from tests.support.servers import (
+    PLAIN_HTTP_ON_LOOPBACK,
+    REGISTRATION_FORM,
     PostgresServer,
     RedisServer,
     child_pids,
     free_port,
+    gunicorn_start,
     postgres_bin_dir,
     process_stop,
     redis_server_path,
     wait_for,
 )
-from bench.web import REGISTRATION_FORM
-from tests.conftest import service_missing
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 # Every wait ends as soon as its condition holds; these only bound a drill that went wrong.
@@ -133,14 +135,9 @@ def site(drill_static_root, tmp_path_factory):
             "DRILL_STATIC_ROOT": str(drill_static_root),
             "DEBUG": "false",
             "SECRET_KEY": f"drill-only-{uuid.uuid4().hex}",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            **PLAIN_HTTP_ON_LOOPBACK,
             "DATABASE_URL": postgres.url,
             "CONN_MAX_AGE": "0",
-            # Plain HTTP on loopback: no redirect to HTTPS, cookies without TLS.
-            "SECURE_SSL_REDIRECT": "false",
-            "SESSION_COOKIE_SECURE": "false",
-            "CSRF_COOKIE_SECURE": "false",
-            "SECURE_HSTS_SECONDS": "0",
             "REGISTRATION_POSTS_PER_MINUTE": "100000",
             "LOG_FORMAT": "plain",
             # The drills do not want the suite's settings, services or CI switches in their processes.
@@ -171,10 +168,7 @@ def gunicorn(site: Site, **env_overrides: str):
     port = free_port()
     log_path = site.logs / f"web-{port}.log"
     env = {**site.env, "WEB_CONCURRENCY": "2", "SITE_URL": f"http://127.0.0.1:{port}", **env_overrides}
-    command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--no-control-socket"]
-    command += ["--bind", f"127.0.0.1:{port}", "imrf_event.wsgi:application"]
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
+    process = gunicorn_start(env=env, port=port, log_path=log_path, cwd=ROOT)
     web = WebClient(port=port, log_path=log_path)
     try:
         try:

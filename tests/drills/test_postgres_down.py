@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from bench.servers import wait_for
+from tests.support.servers import wait_for
 
 from .conftest import WAIT_SECONDS, Response, gunicorn
 

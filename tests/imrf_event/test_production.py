@@ -59,6 +59,36 @@ def test_production_settings_refuse_to_start_without_secret_key():
     assert "Set SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "smtp+tls://relay%40un.example:s3cret@mail.example.org:587",
+            "smtp.EmailBackend mail.example.org 587 relay@un.example s3cret True False",
+        ),
+        ("smtp+ssl://mail.example.org:465", "smtp.EmailBackend mail.example.org 465 None None False True"),
+        ("consolemail://", "console.EmailBackend None None None None False False"),
+    ],
+)
+def test_production_settings_take_the_mail_server_from_email_url(url, expected):
+    environment = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "imrf_event.settings",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "EMAIL_URL": url,
+    }
+    names = ["EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL"]
+    code = (
+        "from django.conf import settings as s; "
+        f"print(s.EMAIL_BACKEND.removeprefix('django.core.mail.backends.'), *(getattr(s, n) for n in {names!r}))"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.stdout.strip() == expected, result.stderr
+
+
 def test_pages_send_security_headers(client):
     MeetingFactory()
 

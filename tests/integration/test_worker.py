@@ -9,11 +9,9 @@ import datetime
 import email
 import email.policy
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -31,6 +29,7 @@ from registration.models import OutgoingEmail, Registration, Reminder
 from registration.tasks import send_due_reminders
 from tests.celery_broker import celery_broker
 from tests.factories import MeetingFactory, RegistrationFactory
+from tests.support.servers import free_port, wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
@@ -57,26 +56,18 @@ class Inbox:
             return list(self.messages)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _wait_for(condition, what, worker_log: Path):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    log = worker_log.read_text(errors="replace")[-4000:]
-    pytest.fail(f"gave up waiting for {what}; worker log ends with:\n{log}")
+    try:
+        wait_for(condition, timeout=WAIT_SECONDS, interval=0.2, what=what)
+    except TimeoutError:
+        log = worker_log.read_text(errors="replace")[-4000:]
+        pytest.fail(f"gave up waiting for {what}; worker log ends with:\n{log}")
 
 
 @pytest.fixture
 def smtp_inbox():
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield inbox, controller.port
     controller.stop()

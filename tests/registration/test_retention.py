@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registration import tasks
+from registration.dashboard import dashboard_get
 from registration.models import OutgoingEmail, Registration
 from registration.retention import registrations_anonymise_past
-from registration.selectors import dashboard_get
 from tests.factories import MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
 

@@ -1,7 +1,8 @@
-"""Throwaway PostgreSQL and Redis servers on loopback, for the benchmark and the reliability drills.
+"""Throwaway PostgreSQL, Redis and gunicorn on loopback, for the drills, the worker tests and the benchmarks.
 
 Each server gets its own directory and a free port, so it never touches the servers a test suite or a
-colleague is using; stop() ends only the process this module started.
+colleague is using; stop() ends only the process this module started. The benchmarks in bench/ import
+this module; nothing under tests/ imports bench/.
 """
 
 import contextlib
@@ -10,12 +11,39 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 START_TIMEOUT = 30
+
+# What a participant from a ministry in Belgrade types (the tests' form_data), without the email and the
+# listening language, which each site and request sets.
+REGISTRATION_FORM = {
+    "honorific": "H.E.",
+    "first_name": "Ђорђе",
+    "last_name": "Đoković-Čačić",
+    "job_title": "Senior Adviser",
+    "organisation": "Ministarstvo unutrašnjih poslova",
+    "category": "member_state",
+    "country": "RS",
+    "imrf_attendance_level": "minister",
+    "gender": "man",
+    "diversity_consent": "on",
+    "privacy_consent": "on",
+}
+
+# The production settings made to speak plain HTTP on loopback: no redirect to HTTPS, cookies sent
+# without TLS, no HSTS.
+PLAIN_HTTP_ON_LOOPBACK = {
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "false",
+    "SESSION_COOKIE_SECURE": "false",
+    "CSRF_COOKIE_SECURE": "false",
+    "SECURE_HSTS_SECONDS": "0",
+}
 
 
 def free_port() -> int:
@@ -38,6 +66,16 @@ def wait_for(predicate, *, timeout: float, interval: float = 0.1, what: str = "c
         if time.monotonic() > deadline:
             raise TimeoutError(f"waited {timeout:g} s for {what}")
         time.sleep(interval)
+
+
+def holds_for(predicate, *, seconds: float, interval: float = 0.1) -> bool:
+    """Whether `predicate` stays true for `seconds`; False as soon as it is not, without waiting out the rest."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not predicate():
+            return False
+        time.sleep(interval)
+    return predicate()
 
 
 def postgres_bin_dir() -> Path | None:
@@ -169,6 +207,15 @@ class RedisServer:
     def __exit__(self, *exc_info) -> None:
         self.stop()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def gunicorn_start(*, env: dict, port: int, log_path: Path, cwd: Path) -> subprocess.Popen:
+    """The web process as the Procfile runs it (gunicorn.conf.py) on 127.0.0.1:`port`, leading its own group."""
+    # No control socket: its default path is shared by every gunicorn on the machine.
+    command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--no-control-socket"]
+    command += ["--bind", f"127.0.0.1:{port}", "imrf_event.wsgi:application"]
+    with log_path.open("ab") as log:
+        return subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=log, start_new_session=True)
 
 
 def process_stop(process: subprocess.Popen, *, timeout: float = 10) -> None:
