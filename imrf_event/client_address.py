@@ -45,14 +45,14 @@ def client_address(request) -> str:
     X-Forwarded-For is read only when the connection comes from a trusted proxy, since anyone
     can send the header; each proxy appends the address it saw, so the list is walked from the
     right and the first entry that is not a trusted proxy is the client. Entries left of it were
-    written by the client and are ignored.
+    written by the client and are ignored. An IPv6 client is its /64 network (`_one_client`).
     """
     remote = request.META.get("REMOTE_ADDR", "")
     current = _address(remote)
     if current is None:
         return remote or "unknown"
     if not _trusted(current):
-        return str(current)
+        return _one_client(current)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     for entry in reversed(forwarded.split(",")):
         hop = _address(entry)
@@ -63,7 +63,18 @@ def client_address(request) -> str:
         current = hop
         if not _trusted(hop):
             break
-    return str(current)
+    return _one_client(current)
+
+
+def _one_client(address: Address) -> str:
+    """The address that stands for one client: an IPv6 host is given a whole /64 and picks any address in it.
+
+    Counting each IPv6 address apart would let one host send as many registrations, or guess as many
+    admin passwords, as its network has addresses; its /64 is counted as one client instead.
+    """
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)
 
 
 def client_address_for_axes(request) -> str | None:

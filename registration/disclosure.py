@@ -54,8 +54,11 @@ def counts_protect(values: list[int]) -> list[SafeCount]:
     while not _every_small_count_could_be_zero(values, small, secondary):
         shown = [index for index in range(len(values)) if index not in small | secondary]
         if not shown:
-            # Every count is under 5 and the total is high (4, 4, 4, 4 of 16): nothing left to hide behind.
-            break
+            # Every count is under 5 and the public total is high (4, 4, 1, 4, 4 of 17): each "fewer than 5"
+            # would bound the others, so the total would prove the 1. The largest small count is shown as
+            # "not shown" instead, which the reader cannot bound, as the loop above does with large ones.
+            secondary.add(max(small - secondary, key=values.__getitem__))
+            continue
         secondary.add(min(shown, key=values.__getitem__))
     return [
         SafeCount(value, hidden=index in small or index in secondary, secondary=index in secondary)

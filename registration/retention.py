@@ -84,10 +84,12 @@ def _other_language_kept(typed: str) -> str:
     return KNOWN_LANGUAGES.get(typed.strip().casefold(), "")
 
 
-def registrations_anonymise(*, pks: list[int], now: datetime.datetime) -> None:
+def registrations_anonymise(*, pks: list[int], now: datetime.datetime, consent_withdrawn: bool = False) -> None:
     """Remove the personal data of these registrations and of every email written to them; call it in a transaction.
 
-    The same for the retention rules and for a participant erasing their own registration.
+    The same for the retention rules and for a participant erasing their own registration. Erasing
+    withdraws the consent under which gender was given, so it goes too (`consent_withdrawn`); the
+    retention rules keep it for the meeting's counts.
     """
     registrations = Registration.objects.filter(pk__in=pks)
     requests = registrations.exclude(other_language="").values_list("pk", "other_language")
@@ -97,6 +99,7 @@ def registrations_anonymise(*, pks: list[int], now: datetime.datetime) -> None:
     )
     registrations.update(
         **ERASED_VALUES,
+        **({"gender": Registration._meta.get_field("gender").get_default()} if consent_withdrawn else {}),
         # The email must stay unique per meeting, and .invalid can never be delivered to (RFC 2606).
         email=Concat(Value("anonymised-"), Cast("pk", CharField()), Value("@invalid"), output_field=CharField()),
         anonymised_at=now,

@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from agenda.models import Meeting
 
 from . import email_change, mail_limits, outbox, retention
 from .models import EmailChangeRequest, OutgoingEmail, Registration
 from .rules import email_normalise, registration_rules_check
+from .secret_links import manage_url
 
 logger = logging.getLogger(__name__)
 
@@ -154,17 +156,36 @@ def registration_organiser_update(
                 Registration.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=registration.pk)
             )
             changed = tuple(name for name, value in check.values.items() if getattr(stored, name) != value)
+            old_email = stored.email
             if changed:
                 for name in changed:
                     setattr(stored, name, check.values[name])
                 stored.save(update_fields=[*changed, "updated_at"])
             if changed and notify_participant:
                 outbox.email_queue(registration=stored, kind=OutgoingEmail.Kind.CHANGE)
+            if "email" in changed:
+                _email_changed_by_organisers_notice(registration=stored, old_email=old_email)
     except IntegrityError as error:
         # Another registration took the address between the check and the save.
         raise ValidationError({"email": _("Another registration for this meeting already has this email.")}) from error
     logger.info("registration changed by an organiser", extra={"registration_id": registration.pk})
     return changed
+
+
+def _email_changed_by_organisers_notice(*, registration: Registration, old_email: str) -> None:
+    # Whoever holds the new address can now have the personal link resent there, so the participant
+    # hears of it at the address they gave, whatever the organiser chose about the summary.
+    outbox.email_queue_to(
+        registration=registration,
+        kind=OutgoingEmail.Kind.EMAIL_CHANGE_NOTICE,
+        to_email=old_email,
+        subject=gettext_noop("The organisers changed your email address"),
+        template="email_changed_by_organisers",
+        context={
+            "masked_email": email_change.email_mask(registration.email),
+            "manage_url": manage_url(registration=registration),
+        },
+    )
 
 
 @transaction.atomic
@@ -216,7 +237,7 @@ def registration_erase(*, registration: Registration, now=None) -> Registration:
     """
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.anonymised_at is None:
-        retention.registrations_anonymise(pks=[registration.pk], now=now or timezone.now())
+        retention.registrations_anonymise(pks=[registration.pk], now=now or timezone.now(), consent_withdrawn=True)
         registration.refresh_from_db()
     logger.info("registration erased by its participant", extra={"registration_id": registration.pk})
     return registration

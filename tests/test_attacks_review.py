@@ -102,12 +102,21 @@ def test_dashboard_line_of_small_counts_does_not_prove_someone_in_a_category_is_
 # Hostile input: a NUL byte in a link's token. PostgreSQL refuses NUL in text: a 500, not a 404.
 
 
-@pytest.mark.postgres
-@pytest.mark.parametrize("name", ["manage", "cancel", "erase", "email_change_confirm", "email_change_refuse"])
-def test_link_with_a_nul_byte_in_its_token_is_not_found_not_a_server_error(meeting, name):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/register/manage/{token}/",
+        "/register/manage/{token}/cancel/",
+        "/register/manage/{token}/erase/",
+        "/register/email/{token}/confirm/",
+        "/register/email/{token}/refuse/",
+    ],
+)
+@pytest.mark.parametrize("token", ["abc%00def" + "x" * 40, "%00" * 30, "x" * 5000])
+def test_link_with_a_hostile_token_is_not_found_not_a_server_error(meeting, path, token):
     client = Client(raise_request_exception=False)
 
-    response = client.get(reverse(f"registration:{name}", args=["abc\x00def"]))
+    response = client.get(path.format(token=token))
 
     assert response.status_code == 404
 

@@ -40,7 +40,9 @@ def _counts(meeting):
         "counted": dashboard.counted,
         "countries": dashboard.countries,
         "listeners": dashboard.listeners,
-        "gender": dashboard.gender_by_category.lines,
+        # Per category, not per gender: erasing withdraws the consent gender was given under,
+        # so an erased registration is counted under "No answer".
+        "gender_table": [(line["key"], line["total"]) for line in dashboard.gender_by_category.lines],
         "attendance": dashboard.attendance,
         "per_day": dashboard.per_day,
     }
@@ -205,7 +207,7 @@ def test_erase_from_the_manage_page_anonymises_at_once_keeps_counts_and_empties_
     registration.refresh_from_db()
     assert registration.anonymised_at is not None
     assert (registration.first_name, registration.last_name, registration.questions) == ("", "", "")
-    assert (registration.age_group, registration.diversity_consent_at) == ("", None)
+    assert (registration.gender, registration.age_group, registration.diversity_consent_at) == ("", "", None)
     assert registration.email == f"anonymised-{registration.pk}@invalid"
     assert client.get(manage_url).status_code == 404
     assert client.post(erase_url).status_code == 404

@@ -277,7 +277,7 @@ def test_manage_invalid_change_saves_nothing(client, meeting):
 
 
 def test_manage_with_unknown_token_is_not_found(client, meeting):
-    response = client.get(reverse("registration:manage", args=["not-a-real-token"]))
+    response = client.get(reverse("registration:manage", args=["not-a-real-token-but-the-right-shape-0123456789"]))
 
     assert response.status_code == 404
 
