@@ -1,4 +1,8 @@
-"""Writes to the agenda: loading the IMRF meeting from its data file, with its texts in each language."""
+"""Writes to the agenda: loading the IMRF meeting from its data file, with its texts in each language.
+
+Loading twice changes nothing: a row is saved only when a value differs, so `Meeting.updated_at`
+and the page cache move only when the data file does.
+"""
 
 import csv
 import datetime
@@ -92,7 +96,8 @@ def gcm_objectives_load() -> int:
             by_language[code] = {int(row["number"]): row for row in _csv_rows(path)}
     for number in by_language["en"]:
         rows = {code: rows[number] for code, rows in by_language.items() if number in rows}
-        GcmObjective.objects.update_or_create(
+        _upsert(
+            GcmObjective.objects,
             number=number,
             defaults={
                 **localized("title", {code: row["title"] for code, row in rows.items()}),
@@ -108,11 +113,24 @@ def upcoming_shift(*, meeting_date: datetime.date, today: datetime.date) -> date
     return datetime.timedelta(weeks=-(-days // 7))
 
 
+def _upsert(manager, *, defaults, **key):
+    """Like `update_or_create`, but saves only when a value differs (which moves `auto_now` fields)."""
+    obj = manager.filter(**key).first()
+    if obj is None:
+        return manager.create(**{**key, **defaults})
+    changed = [name for name, value in defaults.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, defaults[name])
+        obj.save()
+    return obj
+
+
 def _sync_children(manager, rows, *, key, defaults):
     """Update rows in place by natural key and delete the rest, so reloading keeps primary keys."""
     kept = []
     for index, row in enumerate(rows):
-        obj, _ = manager.update_or_create(**key(index, row), defaults=defaults(index, row))
+        obj = _upsert(manager, **key(index, row), defaults=defaults(index, row))
         kept.append(obj.pk)
     manager.exclude(pk__in=kept).delete()
     return manager.filter(pk__in=kept)
@@ -138,7 +156,8 @@ def _meeting_load(*, path: Path, today: datetime.date | None) -> Meeting:
     meeting_fields = {name: spec[name] for name in MEETING_FIELDS}
     for name in MEETING_TEXT_FIELDS:
         meeting_fields.update(localized(name, spec.get(name)))
-    meeting, _ = Meeting.objects.update_or_create(
+    meeting = _upsert(
+        Meeting.objects,
         slug=spec["slug"],
         defaults={
             **meeting_fields,
@@ -149,9 +168,11 @@ def _meeting_load(*, path: Path, today: datetime.date | None) -> Meeting:
     )
 
     languages = [
-        InterpretationLanguage.objects.update_or_create(
-            code=row["code"], defaults={**localized("name", row["name"]), "position": index}
-        )[0]
+        _upsert(
+            InterpretationLanguage.objects,
+            code=row["code"],
+            defaults={**localized("name", row["name"]), "position": index},
+        )
         for index, row in enumerate(data["interpretation_languages"])
     ]
     meeting.interpretation_languages.set(languages)
