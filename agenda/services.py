@@ -22,6 +22,7 @@ from .models import (
     KeyDate,
     Meeting,
     MeetingTopic,
+    NoteParagraph,
     Speaker,
 )
 from .translation import MeetingTranslationOptions
@@ -256,4 +257,38 @@ def _meeting_load(*, path: Path, today: datetime.date | None) -> Meeting:
     for roundtable, row in zip(roundtables.order_by("number"), data["roundtables"], strict=True):
         roundtable.objectives.set([objectives[number] for number in row["objectives"]])
 
+    _concept_note_load(meeting=meeting, note=data["concept_note"])
     return meeting
+
+
+def _concept_note_load(*, meeting: Meeting, note: dict) -> None:
+    """The note's links, footnotes, then its sections and their paragraphs."""
+    _sync_children(
+        meeting.note_links,
+        note["links"],
+        key=lambda i, row: {"key": row["key"]},
+        # An address the file leaves empty keeps the one organisers entered in the admin.
+        defaults=lambda i, row: {"url": row["url"]} if row.get("url") else {},
+    )
+    _sync_children(
+        meeting.note_footnotes,
+        note["footnotes"],
+        key=lambda i, row: {"number": row["number"]},
+        defaults=lambda i, row: localized("text", row["text"]),
+    )
+    sections = _sync_children(
+        meeting.note_sections,
+        note["sections"],
+        key=lambda i, row: {"position": i},
+        defaults=lambda i, row: localized("heading", row["heading"]),
+    )
+    for section, row in zip(sections.order_by("position"), note["sections"], strict=True):
+        _sync_children(
+            section.paragraphs,
+            row["paragraphs"],
+            key=lambda i, paragraph: {"position": i},
+            defaults=lambda i, paragraph: {
+                "kind": paragraph.get("kind", NoteParagraph.Kind.PARAGRAPH),
+                **localized("text", paragraph["text"]),
+            },
+        )

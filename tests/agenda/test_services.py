@@ -75,6 +75,7 @@ def test_load_imrf_run_twice_leaves_dumpdata_byte_identical(args):
     assert second.getvalue() == first.getvalue()
     assert '"model": "agenda.meeting"' in first.getvalue()
     assert '"updated_at"' in first.getvalue()
+    assert '"model": "agenda.noteparagraph"' in first.getvalue()
 
 
 def test_load_imrf_historical_is_the_concept_notes_date():
