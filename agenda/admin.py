@@ -1,4 +1,5 @@
-"""Admin for the meeting and its agenda: schedule, speakers, IMRF sessions, roundtables, objectives, languages.
+"""Admin for the meeting and its agenda: schedule, speakers, IMRF sessions, roundtables, objectives, languages,
+and the concept note's sections, footnotes and links.
 
 Texts shown to participants are entered per language (agenda/translation.py): each appears once per
 language, e.g. “title [en]” and “title [fr]”; one left empty shows the English text on the site.
@@ -18,6 +19,10 @@ from .models import (
     KeyDate,
     Meeting,
     MeetingTopic,
+    NoteFootnote,
+    NoteLink,
+    NoteParagraph,
+    NoteSection,
     Roundtable,
     Speaker,
 )
@@ -45,6 +50,13 @@ class KeyDateInline(TranslationStackedInline):
     extra = 0
 
 
+class NoteFootnoteInline(TranslationStackedInline):
+    model = NoteFootnote
+    fields = ("number", "text")
+    ordering = ("number",)
+    extra = 0
+
+
 @admin.register(Meeting)
 class MeetingAdmin(TranslationAdmin):
     list_display = ("title", "starts_at", "registration_deadline", "format", "requires_approval")
@@ -53,7 +65,7 @@ class MeetingAdmin(TranslationAdmin):
     prepopulated_fields = {"slug": ("short_name",)}
     filter_horizontal = ("interpretation_languages",)
     readonly_fields = ("updated_at",)
-    inlines = (MeetingTopicInline, KeyDateInline)
+    inlines = (MeetingTopicInline, KeyDateInline, NoteFootnoteInline)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("title", "subtitle", "short_name", "slug")}),
@@ -136,3 +148,33 @@ class GcmObjectiveAdmin(TranslationAdmin):
     list_display_links = ("number", "short_label")
     search_fields = ("title", "short_label")
     ordering = ("number",)
+
+
+class NoteParagraphInline(TranslationStackedInline):
+    model = NoteParagraph
+    fields = ("position", "kind", "text")
+    ordering = ("position",)
+    extra = 0
+
+
+@admin.register(NoteSection)
+class NoteSectionAdmin(TranslationAdmin):
+    list_display = ("position", "heading", "meeting")
+    list_display_links = ("position", "heading")
+    list_filter = ("meeting",)
+    list_select_related = ("meeting",)
+    ordering = ("meeting", "position")
+    inlines = (NoteParagraphInline,)
+
+
+@admin.register(NoteLink)
+class NoteLinkAdmin(admin.ModelAdmin):
+    """Every address the note's texts name, on one list, so organisers can fill them in one go."""
+
+    list_display = ("key", "url", "meeting")
+    list_editable = ("url",)
+    list_filter = ("meeting",)
+    list_select_related = ("meeting",)
+    search_fields = ("key", "url")
+    ordering = ("meeting", "key")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -137,6 +137,7 @@ class KeyDate(models.Model):
     class Precision(models.TextChoices):
         DAY = "day", _("Day")
         MONTH = "month", _("Month (by the end of it)")
+        BEFORE = "before", _("Before this day (the day itself is too late)")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="key_dates")
     date = models.DateField(_("date"))
@@ -295,3 +296,7 @@ class Roundtable(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# The concept note's text lives in its own module; importing it here registers its models with the app.
+from .concept_note import NoteFootnote, NoteLink, NoteParagraph, NoteSection  # noqa: E402, F401

@@ -6,7 +6,8 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from .cache import Built, cached
-from .models import ImrfSession, ImrfSessionPoint, Meeting, Speaker
+from .models import ImrfSession, ImrfSessionPoint, Meeting, NoteParagraph, Speaker
+from .note_text import Renderer
 
 
 def meeting_get_current() -> Meeting:
@@ -60,3 +61,41 @@ def meeting_list_with_chosen(*, meeting_id: str | None) -> tuple[list[Meeting], 
 def meeting_any_moderated() -> bool:
     """Whether any meeting asks organisers to approve each registration."""
     return Meeting.objects.filter(requires_approval=True).exists()
+
+
+@dataclass(frozen=True)
+class NoteSectionView:
+    section: object
+    blocks: list  # [(kind, [html, ...])]: a paragraph's one text, or a list's items
+
+
+@dataclass(frozen=True)
+class ConceptNote:
+    sections: list[NoteSectionView]
+    footnotes: list  # [(footnote, html, cited)]
+
+
+def concept_note_get(*, meeting: Meeting) -> ConceptNote:
+    """The note's sections in order, consecutive list items grouped into one list, and its footnotes."""
+    footnotes = list(meeting.note_footnotes.order_by("number"))
+    renderer = Renderer(
+        urls=dict(meeting.note_links.values_list("key", "url")),
+        footnotes={footnote.number for footnote in footnotes},
+    )
+    sections = []
+    for section in meeting.note_sections.prefetch_related(
+        Prefetch("paragraphs", queryset=NoteParagraph.objects.order_by("position"))
+    ).order_by("position"):
+        blocks = []
+        for paragraph in section.paragraphs.all():
+            html = renderer.html(paragraph.text)
+            if paragraph.kind == NoteParagraph.Kind.ITEM and blocks and blocks[-1][0] == NoteParagraph.Kind.ITEM:
+                blocks[-1][1].append(html)
+            else:
+                blocks.append((paragraph.kind, [html]))
+        sections.append(NoteSectionView(section=section, blocks=blocks))
+    rendered = [(footnote, renderer.html(footnote.text)) for footnote in footnotes]
+    return ConceptNote(
+        sections=sections,
+        footnotes=[(footnote, html, footnote.number in renderer.referenced) for footnote, html in rendered],
+    )

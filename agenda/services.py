@@ -1,4 +1,8 @@
-"""Writes to the agenda: loading the IMRF meeting from its data file, with its texts in each language."""
+"""Writes to the agenda: loading the IMRF meeting from its data file, with its texts in each language.
+
+Loading twice changes nothing: a row is saved only when a value differs, so `Meeting.updated_at`
+and the page cache move only when the data file does.
+"""
 
 import csv
 import datetime
@@ -19,6 +23,7 @@ from .models import (
     KeyDate,
     Meeting,
     MeetingTopic,
+    NoteParagraph,
     Speaker,
 )
 from .translation import MeetingTranslationOptions
@@ -87,7 +92,8 @@ def gcm_objectives_load() -> int:
             by_language[code] = {int(row["number"]): row for row in _csv_rows(path)}
     for number in by_language["en"]:
         rows = {code: rows[number] for code, rows in by_language.items() if number in rows}
-        GcmObjective.objects.update_or_create(
+        _upsert(
+            GcmObjective.objects,
             number=number,
             defaults={
                 **localized("title", {code: row["title"] for code, row in rows.items()}),
@@ -103,11 +109,24 @@ def upcoming_shift(*, meeting_date: datetime.date, today: datetime.date) -> date
     return datetime.timedelta(weeks=-(-days // 7))
 
 
+def _upsert(manager, *, defaults, **key):
+    """Like `update_or_create`, but saves only when a value differs (which moves `auto_now` fields)."""
+    obj = manager.filter(**key).first()
+    if obj is None:
+        return manager.create(**{**key, **defaults})
+    changed = [name for name, value in defaults.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, defaults[name])
+        obj.save()
+    return obj
+
+
 def _sync_children(manager, rows, *, key, defaults):
     """Update rows in place by natural key and delete the rest, so reloading keeps primary keys."""
     kept = []
     for index, row in enumerate(rows):
-        obj, _ = manager.update_or_create(**key(index, row), defaults=defaults(index, row))
+        obj = _upsert(manager, **key(index, row), defaults=defaults(index, row))
         kept.append(obj.pk)
     manager.exclude(pk__in=kept).delete()
     return manager.filter(pk__in=kept)
@@ -133,7 +152,8 @@ def _meeting_load(*, path: Path, today: datetime.date | None) -> Meeting:
     meeting_fields = {name: spec[name] for name in MEETING_FIELDS}
     for name in MEETING_TEXT_FIELDS:
         meeting_fields.update(localized(name, spec.get(name)))
-    meeting, _ = Meeting.objects.update_or_create(
+    meeting = _upsert(
+        Meeting.objects,
         slug=spec["slug"],
         defaults={
             **meeting_fields,
@@ -144,9 +164,11 @@ def _meeting_load(*, path: Path, today: datetime.date | None) -> Meeting:
     )
 
     languages = [
-        InterpretationLanguage.objects.update_or_create(
-            code=row["code"], defaults={**localized("name", row["name"]), "position": index}
-        )[0]
+        _upsert(
+            InterpretationLanguage.objects,
+            code=row["code"],
+            defaults={**localized("name", row["name"]), "position": index},
+        )
         for index, row in enumerate(data["interpretation_languages"])
     ]
     meeting.interpretation_languages.set(languages)
@@ -230,4 +252,38 @@ def _meeting_load(*, path: Path, today: datetime.date | None) -> Meeting:
     for roundtable, row in zip(roundtables.order_by("number"), data["roundtables"], strict=True):
         roundtable.objectives.set([objectives[number] for number in row["objectives"]])
 
+    _concept_note_load(meeting=meeting, note=data["concept_note"])
     return meeting
+
+
+def _concept_note_load(*, meeting: Meeting, note: dict) -> None:
+    """The note's links, footnotes, then its sections and their paragraphs."""
+    _sync_children(
+        meeting.note_links,
+        note["links"],
+        key=lambda i, row: {"key": row["key"]},
+        # An address the file leaves empty keeps the one organisers entered in the admin.
+        defaults=lambda i, row: {"url": row["url"]} if row.get("url") else {},
+    )
+    _sync_children(
+        meeting.note_footnotes,
+        note["footnotes"],
+        key=lambda i, row: {"number": row["number"]},
+        defaults=lambda i, row: localized("text", row["text"]),
+    )
+    sections = _sync_children(
+        meeting.note_sections,
+        note["sections"],
+        key=lambda i, row: {"position": i},
+        defaults=lambda i, row: localized("heading", row["heading"]),
+    )
+    for section, row in zip(sections.order_by("position"), note["sections"], strict=True):
+        _sync_children(
+            section.paragraphs,
+            row["paragraphs"],
+            key=lambda i, paragraph: {"position": i},
+            defaults=lambda i, paragraph: {
+                "kind": paragraph.get("kind", NoteParagraph.Kind.PARAGRAPH),
+                **localized("text", paragraph["text"]),
+            },
+        )

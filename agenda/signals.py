@@ -16,6 +16,10 @@ CACHED_MODELS = (
     models.ImrfSessionPoint,
     models.Roundtable,
     models.InterpretationLanguage,
+    models.NoteLink,
+    models.NoteFootnote,
+    models.NoteSection,
+    models.NoteParagraph,
 )
 
 

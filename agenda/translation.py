@@ -11,6 +11,9 @@ from .models import (
     KeyDate,
     Meeting,
     MeetingTopic,
+    NoteFootnote,
+    NoteParagraph,
+    NoteSection,
     Roundtable,
     Speaker,
 )
@@ -82,3 +85,18 @@ class RoundtableTranslationOptions(TranslationOptions):
 @register(InterpretationLanguage)
 class InterpretationLanguageTranslationOptions(TranslationOptions):
     fields = ("name",)
+
+
+@register(NoteSection)
+class NoteSectionTranslationOptions(TranslationOptions):
+    fields = ("heading",)
+
+
+@register(NoteParagraph)
+class NoteParagraphTranslationOptions(TranslationOptions):
+    fields = ("text",)
+
+
+@register(NoteFootnote)
+class NoteFootnoteTranslationOptions(TranslationOptions):
+    fields = ("text",)

@@ -1,4 +1,4 @@
-"""Public pages of the meeting: the meeting page, the agenda and the calendar file."""
+"""Public pages of the meeting: the meeting page, the concept note, the agenda and the calendar file."""
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -26,6 +26,13 @@ def meeting_detail(request):
         "registration_open": meeting.is_registration_open(),
     }
     return render(request, "agenda/meeting_detail.html", context)
+
+
+@cached_page()
+def concept_note(request):
+    meeting = selectors.meeting_get_current()
+    context = {"meeting": meeting, "note": selectors.concept_note_get(meeting=meeting)}
+    return render(request, "agenda/concept_note.html", context)
 
 
 @cached_page()

@@ -84,3 +84,50 @@ def annex2() -> list[Roundtable]:
 
 def annex2_title() -> str:
     return squash(next(line for line in _section("Annex 2: Thematic Roundtables", None) if line.strip()))
+
+
+@dataclass(frozen=True)
+class NoteBlock:
+    kind: str  # "heading", "paragraph", "item", "footnote" or "pledge"
+    text: str  # as a reader sees it: no link targets or bold marks; a footnote mark as its digit
+    number: int | None = None  # a footnote's number
+
+
+SUPERSCRIPTS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹", "123456789")
+LINK = re.compile(r"\[((?:[^\]\\]|\\.)+)\]\(#\)")
+
+
+def _plain(text: str) -> str:
+    text = LINK.sub(r"\1", text).replace("**", "").replace("\\(", "(").replace("\\)", ")")
+    return squash(text.translate(SUPERSCRIPTS))
+
+
+def note_body() -> list[NoteBlock]:
+    """The note from INTRODUCTION to its AGENDA, block by block, in its order.
+
+    The PDF's pledge box falls inside a sentence (“…the Intergovernmental Conference” and “to Adopt
+    the GCM”): the sentence is joined again and the pledge kept as a block of its own, after it.
+    """
+    blocks, pending = [NoteBlock("heading", "INTRODUCTION")], []
+    for line in (line.strip() for line in _section("INTRODUCTION", "AGENDA")):
+        if not line:
+            continue
+        if pending or (line.startswith("**") and line.count("**") == 1):
+            pending.append(line)
+            if line.endswith("**") and len(pending) > 1:
+                blocks.append(NoteBlock("pledge", _plain(" ".join(pending))))
+                pending = []
+            continue
+        if line[0] in "¹²":
+            blocks.append(NoteBlock("footnote", _plain(line[1:]), number=int(line[0].translate(SUPERSCRIPTS))))
+        elif line.isupper():
+            blocks.append(NoteBlock("heading", squash(line)))
+        elif line.startswith("- "):
+            blocks.append(NoteBlock("item", _plain(line[2:])))
+        elif line[0].islower():
+            # The rest of a sentence the pledge box interrupted.
+            previous = next(i for i in range(len(blocks) - 1, -1, -1) if blocks[i].kind == "paragraph")
+            blocks[previous] = NoteBlock("paragraph", f"{blocks[previous].text} {_plain(line)}")
+        else:
+            blocks.append(NoteBlock("paragraph", _plain(line)))
+    return blocks

@@ -26,7 +26,17 @@ def meeting():
 
 
 @pytest.mark.parametrize(
-    "model", ["meeting", "agendaitem", "imrfsession", "roundtable", "gcmobjective", "interpretationlanguage"]
+    "model",
+    [
+        "meeting",
+        "agendaitem",
+        "imrfsession",
+        "roundtable",
+        "gcmobjective",
+        "interpretationlanguage",
+        "notesection",
+        "notelink",
+    ],
 )
 def test_agenda_lists_and_add_pages_open(superuser_client, meeting, model):
     listing = superuser_client.get(reverse(f"admin:agenda_{model}_changelist"))

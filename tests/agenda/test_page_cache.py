@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from agenda.cache import pages_forget_local
-from agenda.models import GcmObjective
+from agenda.models import GcmObjective, NoteLink
 from agenda.services import meeting_load_imrf
 from tests.factories import AgendaItemFactory, MeetingFactory
 
@@ -151,3 +151,20 @@ def test_agenda_page_is_cached_per_language(client):
     assert '<html lang="en">' in english
     assert '<html lang="fr">' in french
     assert english_again == english
+
+
+def test_concept_note_is_served_from_cache_and_a_filled_link_appears_on_the_next_request(
+    client, django_assert_num_queries
+):
+    meeting_load_imrf()
+    client.get("/concept-note/")
+    with django_assert_num_queries(0):
+        cached = client.get("/concept-note/")
+    link = NoteLink.objects.get(key="un-network-website")
+    link.url = "https://migrationnetwork.un.org/"
+    link.save()
+
+    response = client.get("/concept-note/")
+
+    assert "Whilst recognizing the GCM" in cached.content.decode()
+    assert '<a href="https://migrationnetwork.un.org/">UN Migration Network website</a>' in response.content.decode()

@@ -62,6 +62,22 @@ def test_load_imrf_run_twice_changes_nothing(args):
     assert first["agenda_agendaitem"], "the dump must hold the loaded rows"
 
 
+@pytest.mark.parametrize("args", [(), ("--upcoming",)], ids=["historical", "upcoming"])
+def test_load_imrf_run_twice_leaves_dumpdata_byte_identical(args):
+    _load_imrf(*args)
+    first = io.StringIO()
+    call_command("dumpdata", "agenda", indent=1, stdout=first)
+
+    _load_imrf(*args)
+    second = io.StringIO()
+    call_command("dumpdata", "agenda", indent=1, stdout=second)
+
+    assert second.getvalue() == first.getvalue()
+    assert '"model": "agenda.meeting"' in first.getvalue()
+    assert '"updated_at"' in first.getvalue()
+    assert '"model": "agenda.noteparagraph"' in first.getvalue()
+
+
 def test_load_imrf_historical_is_the_concept_notes_date():
     meeting = _load_imrf()
 

@@ -178,7 +178,9 @@ def test_meeting_detail_lists_the_interpretation_languages_and_key_dates(client,
         "Bosnian, Croatian, Montenegrin, and Serbian (BCMS)",
     ]
     key_dates = _definitions(page.find("dl", "key-dates"))
-    assert key_dates["26 January 2022"].startswith("Deadline to apply for special accreditation")
+    # The note: "apply for special accreditation before 26 January 2022"; the 26th itself is too late.
+    assert key_dates["Before 26 January 2022"].startswith("Apply for special accreditation to the IMRF")
+    assert "26 January 2022" not in key_dates
     assert key_dates["By the end of February 2022"].startswith("Consultative voluntary national reports")
     assert key_dates["9 May 2022"].startswith("Interactive Multi-Stakeholder Hearing")
     assert key_dates["10 – 13 May 2022"].startswith("First International Migration Review Forum")

@@ -1,4 +1,4 @@
-"""Browser tests of the meeting and agenda pages: the tables a visitor sees, local times, accessibility."""
+"""Browser tests of the meeting, concept note and agenda pages: tables, local times, footnotes, accessibility."""
 
 import pytest
 
@@ -50,7 +50,7 @@ def test_agenda_without_javascript_hides_the_empty_local_time_column(live_server
 
 
 @pytest.mark.parametrize("width", [375, 1280], ids=["phone", "desktop"])
-@pytest.mark.parametrize("path", ["/", "/agenda/"])
+@pytest.mark.parametrize("path", ["/", "/concept-note/", "/agenda/"])
 def test_pages_have_no_serious_accessibility_violation(live_server, meeting, new_page, axe_violations, path, width):
     page = new_page(viewport={"width": width, "height": 800})
     page.goto(f"{live_server.url}{path}")
@@ -72,3 +72,15 @@ def test_agenda_readable_on_a_phone_and_a_desktop(live_server, meeting, new_page
     for cell in page.locator("table.agenda-table tbody tr td:last-child").all():
         box = cell.bounding_box()
         assert box["x"] + box["width"] <= width, f"the activity {cell.inner_text()[:40]!r} runs off the screen"
+
+
+def test_concept_note_footnote_reference_and_back_link_move_the_reader(live_server, meeting, page):
+    page.goto(f"{live_server.url}/concept-note/")
+
+    page.locator("#fnref-1").click()
+    assert page.evaluate("() => location.hash") == "#fn-1"
+    assert page.locator("#fn-1").is_visible()
+    page.locator("#fn-1 a.footnote-back").click()
+
+    assert page.evaluate("() => location.hash") == "#fnref-1"
+    assert page.locator("#fnref-1").is_visible()

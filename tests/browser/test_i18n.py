@@ -122,7 +122,7 @@ def test_pages_in_each_language_have_no_serious_accessibility_violation(
     _switch_language(page, language)
 
     found = {}
-    for path in ("/", "/agenda/", "/register/"):
+    for path in ("/", "/concept-note/", "/agenda/", "/register/"):
         page.goto(f"{live_server.url}{path}")
         found[path] = (page.locator("html").get_attribute("lang"), axe_violations(page))
 
