@@ -59,22 +59,33 @@ class NoteFootnoteInline(TranslationStackedInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(TranslationAdmin):
-    list_display = ("title", "starts_at", "registration_deadline", "format", "requires_approval")
-    list_filter = ("format", "requires_approval")
+    list_display = ("title", "starts_at", "registration_deadline", "is_published", "requires_approval")
+    list_filter = ("is_published", "format", "requires_approval")
     search_fields = ("title", "short_name", "slug")
     prepopulated_fields = {"slug": ("short_name",)}
-    filter_horizontal = ("interpretation_languages",)
+    filter_horizontal = ("interpretation_languages", "team")
     readonly_fields = ("updated_at",)
     inlines = (MeetingTopicInline, KeyDateInline, NoteFootnoteInline)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
-        (None, {"fields": ("title", "subtitle", "short_name", "slug")}),
+        (None, {"fields": ("title", "subtitle", "short_name", "slug", "is_published")}),
         (_("When and where"), {"fields": ("starts_at", "ends_at", "time_zone", "format", "format_description")}),
         (_("Joining"), {"fields": ("platform", "platform_url")}),
         (
             _("Registration"),
-            {"fields": ("registration_deadline", "requires_approval", "contact_email", "registration_note")},
+            {
+                "fields": (
+                    "registration_deadline",
+                    "requires_approval",
+                    "asks_diversity",
+                    "asks_accessibility",
+                    "asks_to_take_the_floor",
+                    "contact_email",
+                    "registration_note",
+                )
+            },
         ),
+        (_("Organisers' team"), {"fields": ("team",)}),
         (_("Interpretation"), {"fields": ("interpretation_languages", "interpretation_note")}),
         (
             _("Concept note"),

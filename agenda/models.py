@@ -3,6 +3,7 @@
 import datetime
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -79,6 +80,30 @@ class Meeting(models.Model):
     interpretation_note = models.TextField(_("note on interpretation"), blank=True)
     interpretation_languages = models.ManyToManyField(
         InterpretationLanguage, verbose_name=_("interpretation languages"), blank=True
+    )
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Only published meetings are on the public site; a draft is seen in the admin only."),
+    )
+    asks_diversity = models.BooleanField(
+        _("asks the gender and diversity questions"), default=True, help_text=_("Optional section of the form.")
+    )
+    asks_accessibility = models.BooleanField(
+        _("asks about accessibility needs"), default=True, help_text=_("Optional section of the form.")
+    )
+    asks_to_take_the_floor = models.BooleanField(
+        _("offers to take the floor"), default=True, help_text=_("Optional section of the form.")
+    )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("organisers' team"),
+        blank=True,
+        related_name="meetings",
+        help_text=_(
+            "Organisers and viewers who work on this meeting and see its registrations. "
+            "Superusers work on every meeting."
+        ),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

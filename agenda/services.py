@@ -160,6 +160,8 @@ def _meeting_load(*, path: Path, today: datetime.date | None) -> Meeting:
             "starts_at": clock.at(spec["date"], spec["start"]),
             "ends_at": clock.at(spec["date"], spec["end"]),
             "registration_deadline": clock.date(spec["registration_deadline"]),
+            # The concept note's meeting is for the public site as soon as it is loaded.
+            "is_published": True,
         },
     )
 

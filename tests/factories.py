@@ -35,6 +35,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"meeting-{n}")
+    is_published = True
     title = "100 Days to the International Migration Review Forum"
     subtitle = "Technical Meeting for Government Representatives and other stakeholders"
     short_name = "IMRF 100 days"
