@@ -25,7 +25,8 @@ from .translation import MeetingTranslationOptions
 DATA_DIR = Path(__file__).resolve().parent / "data"
 IMRF_DATA_FILE = DATA_DIR / "imrf-2022.yaml"
 GCM_OBJECTIVES_FILE = DATA_DIR / "gcm-objectives.csv"
-# The objectives' titles in another language: gcm-objectives.fr.csv and so on, same columns.
+# The objectives' titles in another language: gcm-objectives.fr.csv and so on, same columns plus
+# `source`, the address each official title was checked against (read by tests, not loaded).
 GCM_OBJECTIVES_TRANSLATED_FILE = "gcm-objectives.{language}.csv"
 
 MEETING_FIELDS = ("time_zone", "format", "platform_url", "contact_email")
@@ -196,8 +197,8 @@ def _meeting_load(*, path: Path, today: datetime.date | None) -> Meeting:
             key=lambda i, speaker: {"position": i},
             defaults=lambda i, speaker: {
                 "role": speaker.get("role", Speaker.Role.SPEAKER),
-                "honorific": speaker.get("honorific", ""),
-                "name": speaker["name"],
+                **localized("honorific", speaker.get("honorific")),
+                **localized("name", speaker["name"]),
                 **localized("job_title", speaker.get("job_title")),
                 **localized("organisation", speaker.get("organisation")),
             },
