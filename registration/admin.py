@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django_countries.filters import CountryFilter
 from modeltranslation.admin import TranslationAdmin
 
@@ -249,7 +249,7 @@ class RegistrationAdmin(ProtectedAnswersAdminMixin, admin.ModelAdmin):
 
     # Listing
 
-    @admin.display(description=_("name"), ordering="last_name")
+    @admin.display(description=pgettext_lazy("of a person", "name"), ordering="last_name")
     def name(self, registration):
         return registration.full_name or _("(anonymised #%(pk)d)") % {"pk": registration.pk}
 
