@@ -218,7 +218,7 @@ class Speaker(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
     honorific = models.CharField(_("honorific"), max_length=30, blank=True, help_text=_("For example H.E."))
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("of a person", "name"), max_length=200)
     job_title = models.CharField(
         pgettext_lazy("job", "position"), max_length=300, blank=True, help_text=_("The speaker's position or title.")
     )

@@ -215,8 +215,8 @@ def _meeting_load(*, path: Path, today: datetime.date | None) -> Meeting:
             key=lambda i, speaker: {"position": i},
             defaults=lambda i, speaker: {
                 "role": speaker.get("role", Speaker.Role.SPEAKER),
-                "honorific": speaker.get("honorific", ""),
-                "name": speaker["name"],
+                **localized("honorific", speaker.get("honorific")),
+                **localized("name", speaker["name"]),
                 **localized("job_title", speaker.get("job_title")),
                 **localized("organisation", speaker.get("organisation")),
             },

@@ -18,7 +18,8 @@ from .models import (
     Speaker,
 )
 
-# Names of people, email addresses and links stay as they are.
+# Email addresses and links stay as they are. A person's name is translated only where a language
+# writes it in another script (Russian in Cyrillic); left empty, the Latin original shows.
 
 
 @register(Meeting)
@@ -59,7 +60,8 @@ class AgendaItemTranslationOptions(TranslationOptions):
 
 @register(Speaker)
 class SpeakerTranslationOptions(TranslationOptions):
-    fields = ("job_title", "organisation")
+    # The honorific too: UN editorial practice writes "S. E. M.", "Excmo. Sr.", "Его Превосходительство г-н".
+    fields = ("honorific", "name", "job_title", "organisation")
 
 
 @register(GcmObjective)

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django_countries.filters import CountryFilter
 from modeltranslation.admin import TranslationAdmin
 
@@ -88,7 +88,7 @@ class RegistrationAdmin(ProtectedAnswersAdminMixin, RegistrationPagesMixin, admi
 
     # Listing
 
-    @admin.display(description=_("name"), ordering="last_name")
+    @admin.display(description=pgettext_lazy("of a person", "name"), ordering="last_name")
     def name(self, registration):
         return registration.full_name or _("(anonymised #%(pk)d)") % {"pk": registration.pk}
 

@@ -11,10 +11,10 @@ from django.core.mail.message import DNS_NAME
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from agenda.calendar import meeting_ical
+from agenda.dates import date_words
 from agenda.models import Meeting
 
 from .models import OutgoingEmail, Registration, Reminder
@@ -54,12 +54,13 @@ def _subject(*, meeting: Meeting, subject: str) -> str:
 
 def _span(starts: datetime.datetime, ends: datetime.datetime, *, with_date: bool = True) -> str:
     zone = starts.tzname()
-    # The formats are translated: each language words dates its own way ("1 de febrero de 2022").
+    # The formats are translated: each language words dates its own way ("1 de febrero de 2022",
+    # "1er février 2022").
     if starts.date() != ends.date():
         moment = _("l j F Y, H:i")
-        return f"{date_format(starts, moment)} – {date_format(ends, moment)} {zone}"
+        return f"{date_words(starts, moment)} – {date_words(ends, moment)} {zone}"
     times = f"{starts:%H:%M}–{ends:%H:%M} {zone}"
-    day = date_format(starts, _("l j F Y"))
+    day = date_words(starts, _("l j F Y"))
     return f"{day}, {times}" if with_date else times
 
 
@@ -136,12 +137,14 @@ def email_build(
         else:
             subject = _subject_for(registration=registration, kind=kind)
             text, html = _render(TEMPLATES[kind], context)
+        # Inside the participant's language too: the prefix is the meeting's short name in that language.
+        subject = _subject(meeting=meeting, subject=subject)
     return OutgoingEmail(
         registration=registration,
         reminder=reminder,
         kind=kind,
         to_email=registration.email,
-        subject=_subject(meeting=meeting, subject=subject),
+        subject=subject,
         body_text=text,
         body_html=html,
         attach_calendar=kind in (OutgoingEmail.Kind.CONFIRMATION, OutgoingEmail.Kind.CHANGE)

@@ -107,8 +107,8 @@ def test_meeting_page_in_french_names_key_dates_in_french(meeting):
     response = _get("/", "fr")
 
     content = response.content.decode()
-    assert "10 – 13 mai 2022" in re.sub(r"<[^>]+>", "", content)
-    assert "Premier Forum d&#x27;examen des migrations internationales (FEMI)" in content
+    assert "Du 10 au 13 mai 2022" in re.sub(r"<[^>]+>", "", content)
+    assert "Premier Forum d&#x27;examen des migrations internationales</dd>" in content.replace("<br>", "</dd>")
     assert "D'ici la fin de février 2022" in content
 
 

@@ -64,7 +64,7 @@ def test_register_in_russian_from_the_language_switcher(live_server, page, meeti
     message = django_mail.outbox[-1]
     assert message.to == ["anna@mid.example.ru"]
     assert "Ваша регистрация подтверждена" in message.subject
-    assert "Уважаемый(-ая) Анна Смирнова!" in message.body
+    assert "Здравствуйте, Анна Смирнова!" in message.body
     assert "100 дней до Форума по обзору международной миграции" in message.body
 
 
@@ -79,8 +79,8 @@ def test_register_in_french_from_the_language_switcher(live_server, page, meetin
     page.get_by_label(_label("Adresse électronique")).fill("camille.dubois@diplomatie.example.be")
     page.get_by_label(_label("Fonction / intitulé du poste")).fill("Conseillère")
     page.get_by_label(_label("Organisation")).fill("SPF Affaires étrangères")
-    page.get_by_label("Catégorie de partie prenante").select_option(label="Gouvernement d'un État membre")
-    page.get_by_label("Niveau de participation attendu de votre pays au FEMI").select_option(label="Niveau technique")
+    page.get_by_label("Catégorie de partie prenante").select_option(label="Gouvernement d'un État Membre")
+    page.get_by_label("Niveau de participation attendu de votre pays au Forum").select_option(label="Niveau technique")
     page.get_by_label("Pays représenté ou pays de résidence").select_option(label="Belgique")
     page.get_by_label("Français", exact=True).check()
     page.get_by_label("Femme").check()
@@ -89,7 +89,7 @@ def test_register_in_french_from_the_language_switcher(live_server, page, meetin
 
     # A gender answer needs its own consent, asked for in French next to its box.
     expect(page.locator("#error-summary")).to_contain_text("Veuillez cocher cette case pour accepter")
-    expect(page).to_have_title(re.compile("^Erreur :"))
+    expect(page).to_have_title(re.compile("^Erreur\u00a0:"))
     page.get_by_label(re.compile("J'accepte que mes réponses aux questions sur le genre")).check()
     page.get_by_role("button", name="S'inscrire").click()
 
@@ -98,7 +98,7 @@ def test_register_in_french_from_the_language_switcher(live_server, page, meetin
     assert message.to == ["camille.dubois@diplomatie.example.be"]
     assert "Votre inscription est confirmée" in message.subject
     assert "Bonjour Camille Dubois," in message.body
-    assert "Langue d'écoute: Français" in message.body
+    assert "Langue d'écoute\u00a0: Français" in message.body
 
 
 def test_agenda_in_spanish_shows_spanish_objective_titles_and_english_where_missing(live_server, page, meeting):

@@ -39,7 +39,7 @@ def test_register_confirmation_email_is_in_the_registrations_language(
     message = django_mail.outbox[0]
     assert "Ваша регистрация подтверждена" in message.subject
     assert "Благодарим вас за регистрацию" in message.body
-    assert "Язык прослушивания" in message.body
+    assert "Язык, на котором вы будете слушать" in message.body
     html = message.alternatives[0][0]
     assert '<html lang="ru">' in html
     assert "Управление регистрацией" in html
@@ -125,7 +125,7 @@ def test_manage_link_email_for_a_duplicate_is_in_the_existing_registrations_lang
     _client_in("en").post(REGISTER, form_data)
 
     email = OutgoingEmail.objects.get(kind=OutgoingEmail.Kind.MANAGE_LINK)
-    assert "Ваша ссылка на регистрацию" in email.subject
+    assert "Ссылка для управления регистрацией" in email.subject
 
 
 def test_reminder_is_in_each_registrants_language(meeting):
@@ -139,7 +139,7 @@ def test_reminder_is_in_each_registrants_language(meeting):
     assert "La réunion a lieu demain" in emails[french.pk].subject
     assert f"Bonjour {french.first_name}," in emails[french.pk].body_text
     assert "Совещание состоится завтра" in emails[russian.pk].subject
-    assert f"Уважаемый(-ая) {russian.first_name}!" in emails[russian.pk].body_text
+    assert f"Здравствуйте, {russian.first_name}!" in emails[russian.pk].body_text
 
 
 def test_reminder_without_a_translation_falls_back_to_english(meeting):
