@@ -175,7 +175,7 @@ def test_concept_note_shows_html_in_a_text_as_text(meeting, organiser):
         (
             "fr",
             "Note conceptuelle",
-            "Ressources à la disposition des gouvernements et des autres parties prenantes en vue du FEMI",
+            "Ressources à la disposition des gouvernements et des autres parties prenantes en vue du Forum",
             "peuvent demander une accréditation spéciale avant le 26 janvier 2022",
         ),
         (
@@ -218,7 +218,7 @@ def test_every_page_links_to_the_concept_note_in_its_navigation(client, meeting,
     ("language", "when", "what"),
     [
         ("en", "Before 26 January 2022", "Apply for special accreditation to the IMRF"),
-        ("fr", "Avant le 26 janvier 2022", "Demander une accréditation spéciale pour le FEMI"),
+        ("fr", "Avant le 26 janvier 2022", "Demander une accréditation spéciale pour le Forum"),
         ("es", "Antes del 26 de enero de 2022", "Solicitar la acreditación especial para el FEMI"),
         ("ru", "До 26 января 2022", "Подать заявку на специальную аккредитацию для участия в Форуме"),
     ],
