@@ -15,7 +15,6 @@ from tests.registration.roles import ORGANISERS, user_create
 
 pytestmark = pytest.mark.django_db
 
-REGISTER = reverse("registration:register")
 ADDRESS = "ADDRESS"
 
 
@@ -28,13 +27,13 @@ def _cookie_payload(morsel):
 # 4. Who registered can be found out
 
 
-def test_register_new_and_already_registered_address_get_the_same_answer(meeting, form_data):
+def test_register_new_and_already_registered_address_get_the_same_answer(register_url, meeting, form_data):
     RegistrationFactory(meeting=meeting, email="known.delegate@example.org", first_name="Original")
     answers = {}
 
     for label, email in (("new", "someone.new@example.org"), ("known", "Known.Delegate@EXAMPLE.org")):
         visitor = Client()
-        posted = visitor.post(REGISTER, {**form_data, "email": email})
+        posted = visitor.post(register_url, {**form_data, "email": email})
         thanks = visitor.get(reverse("registration:thanks"))
         answers[label] = (posted, thanks, thanks.content.decode().replace(email, ADDRESS))
 
@@ -163,12 +162,12 @@ def test_organiser_cannot_turn_a_decline_into_a_cancellation_in_the_admin(client
 # 9. Personal pages may be cached
 
 
-def _private_responses(client, form_data):
+def _private_responses(register_url, client, form_data):
     registration = RegistrationFactory(meeting=MeetingFactory(), email="page.owner@example.org")
     token = registration.manage_token
     responses = {
-        "register POST with errors": client.post(REGISTER, {**form_data, "first_name": ""}),
-        "register POST accepted": client.post(REGISTER, form_data),
+        "register POST with errors": client.post(register_url, {**form_data, "first_name": ""}),
+        "register POST accepted": client.post(register_url, form_data),
         "thank-you page": client.get(reverse("registration:thanks")),
         "manage page": client.get(reverse("registration:manage", args=[token])),
         "manage POST with errors": client.post(
@@ -191,19 +190,19 @@ def test_pages_with_a_participants_data_are_never_stored(client, meeting, form_d
         assert {"no-store", "private"} <= cache_control, where
 
 
-def test_register_post_over_the_rate_limit_is_never_stored(client, meeting, form_data, settings):
+def test_register_post_over_the_rate_limit_is_never_stored(register_url, client, meeting, form_data, settings):
     settings.REGISTRATION_POSTS_PER_MINUTE = 1
-    client.post(REGISTER, {**form_data, "email": "first@example.org"})
+    client.post(register_url, {**form_data, "email": "first@example.org"})
 
-    response = client.post(REGISTER, {**form_data, "email": "second@example.org"})
+    response = client.post(register_url, {**form_data, "email": "second@example.org"})
 
     assert response.status_code == 429
     assert "second@example.org" in response.content.decode()
     assert "no-store" in response["Cache-Control"]
 
 
-def test_register_get_stays_a_cacheable_public_page(client, meeting):
-    response = client.get(REGISTER)
+def test_register_get_stays_a_cacheable_public_page(register_url, client, meeting):
+    response = client.get(register_url)
 
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
