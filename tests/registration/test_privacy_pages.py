@@ -34,7 +34,7 @@ def test_register_new_and_already_registered_address_get_the_same_answer(registe
     for label, email in (("new", "someone.new@example.org"), ("known", "Known.Delegate@EXAMPLE.org")):
         visitor = Client()
         posted = visitor.post(register_url, {**form_data, "email": email})
-        thanks = visitor.get(reverse("registration:thanks"))
+        thanks = visitor.get(reverse("registration:thanks", args=[meeting.slug]))
         answers[label] = (posted, thanks, thanks.content.decode().replace(email, ADDRESS))
 
     (new_post, new_thanks, new_page), (known_post, known_thanks, known_page) = answers["new"], answers["known"]
@@ -59,7 +59,7 @@ def test_thanks_with_an_old_cookie_holding_an_id_shows_no_registration(client, m
     )
     client.cookies[RESULT_COOKIE] = signed.cookies[RESULT_COOKIE].value
 
-    page = client.get(reverse("registration:thanks")).content.decode()
+    page = client.get(reverse("registration:thanks", args=[meeting.slug])).content.decode()
 
     assert "We have sent an email to other@example.org" in page
     assert "Zlatan" not in page
@@ -168,7 +168,7 @@ def _private_responses(register_url, client, form_data):
     responses = {
         "register POST with errors": client.post(register_url, {**form_data, "first_name": ""}),
         "register POST accepted": client.post(register_url, form_data),
-        "thank-you page": client.get(reverse("registration:thanks")),
+        "thank-you page": client.get(register_url + "thanks/"),
         "manage page": client.get(reverse("registration:manage", args=[token])),
         "manage POST with errors": client.post(
             reverse("registration:manage", args=[token]), {"first_name": "", "email": registration.email}
@@ -181,8 +181,8 @@ def _private_responses(register_url, client, form_data):
     return responses
 
 
-def test_pages_with_a_participants_data_are_never_stored(client, meeting, form_data):
-    responses = _private_responses(client, form_data)
+def test_pages_with_a_participants_data_are_never_stored(register_url, client, meeting, form_data):
+    responses = _private_responses(register_url, client, form_data)
 
     for where, response in responses.items():
         assert response.status_code in (200, 302), where
