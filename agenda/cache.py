@@ -130,9 +130,11 @@ def cached(key: str, *, build):
 def cached_page(*, until=None):
     """Cache a public GET page per path and language until the agenda changes.
 
-    `until(request)`, when given, returns the time the page must stop being served (None: at the
-    timeout), e.g. when registration closes. It is asked before the view renders, so a page
-    rendered just after that time is not kept under the earlier answer.
+    The path names the meeting (/<slug>/agenda/), so each meeting's pages are kept apart; the
+    old single-meeting paths (/meeting.ics) are kept under their own path for the meeting they serve.
+    `until(request, *args, **kwargs)`, given the view's arguments, returns the time the page must
+    stop being served (None: at the timeout), e.g. when registration closes. It is asked before
+    the view renders, so a page rendered just after that time is not kept under the earlier answer.
     """
 
     def decorator(view):
@@ -143,7 +145,7 @@ def cached_page(*, until=None):
             rendered = []
 
             def build() -> Built:
-                expires = until(request) if until else None
+                expires = until(request, *args, **kwargs) if until else None
                 response = view(request, *args, **kwargs)
                 rendered.append(response)
                 if response.status_code != 200 or response.streaming:

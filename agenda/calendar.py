@@ -1,6 +1,7 @@
 """The meeting as an iCalendar (RFC 5545) file, for the “Add to calendar” link and email attachments."""
 
 import icalendar
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ def meeting_ical(*, meeting: Meeting, site_url: str) -> bytes:
         for part in (
             meeting.subtitle,
             _("How to join: %(join)s") % {"join": join},
-            _("Agenda: %(url)s") % {"url": f"{site_url}/agenda/"},
+            _("Agenda: %(url)s") % {"url": site_url + reverse("agenda:agenda", args=[meeting.slug])},
             _("Contact: %(email)s") % {"email": meeting.contact_email},
         )
         if part

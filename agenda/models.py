@@ -18,6 +18,33 @@ def validate_time_zone(value):
         raise ValidationError(_("“%(value)s” is not an IANA time zone name."), params={"value": value}) from exc
 
 
+# First path segments the site uses itself (imrf_event/urls.py, agenda/urls.py, registration/urls.py,
+# static files) or may soon: a meeting with one of these slugs would be hidden behind that path.
+# "meeting.ics" needs no entry: a slug cannot hold a dot.
+RESERVED_SLUGS = frozenset(
+    {
+        "admin",
+        "agenda",
+        "api",
+        "concept-note",
+        "healthz",
+        "i18n",
+        "media",
+        "meetings",
+        "past",
+        "register",
+        "static",
+    }
+)
+
+
+def validate_meeting_slug(value):
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(value)s” is a path the site uses itself; please choose another slug."), params={"value": value}
+        )
+
+
 class InterpretationLanguage(models.Model):
     code = models.SlugField(_("code"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -38,7 +65,12 @@ class Meeting(models.Model):
         IN_PERSON = "in_person", _("In person")
         HYBRID = "hybrid", _("Hybrid")
 
-    slug = models.SlugField(_("slug"), unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        unique=True,
+        validators=[validate_meeting_slug],
+        help_text=_("The meeting's address on the site: /slug/. Not a path the site uses itself, such as “admin”."),
+    )
     title = models.CharField(_("title"), max_length=200)
     subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
     short_name = models.CharField(
@@ -114,7 +146,10 @@ class Meeting(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(slug__in=sorted(RESERVED_SLUGS)), name="meeting_slug_not_reserved"
+            ),
         ]
 
     def __str__(self):

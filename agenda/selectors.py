@@ -1,5 +1,6 @@
 """Reads for the agenda pages, each a fixed number of queries whatever the number of rows."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -10,12 +11,44 @@ from .models import ImrfSession, ImrfSessionPoint, Meeting, NoteParagraph, Speak
 from .note_text import Renderer
 
 
-def meeting_get_current() -> Meeting:
-    """The meeting the site is about: the latest one loaded (kept per process until agenda data changes)."""
-    meeting = cached("meeting:current", build=lambda: Built(Meeting.objects.order_by("-starts_at").first()))
+def meeting_get_published(*, slug: str) -> Meeting:
+    """The published meeting at /<slug>/, or 404 for a draft or an unknown slug.
+
+    Kept per process until agenda data changes, as the pages are; a draft or unknown slug is not kept.
+    """
+    published = Meeting.objects.filter(is_published=True)
+    meeting = cached(f"meeting:slug:{slug}", build=lambda: Built(published.filter(slug=slug).first()))
     if meeting is None:
-        raise Http404("No meeting has been loaded yet: run `python manage.py load_imrf`.")
+        raise Http404("No published meeting has this address.")
     return meeting
+
+
+def meeting_get_legacy() -> Meeting:
+    """The meeting the site's addresses from before several meetings (/agenda/, /register/, /meeting.ics) meant.
+
+    The site then served a single meeting, the concept note's, loaded first: so the oldest published
+    meeting by primary key, whichever meetings are added after it.
+    """
+    published = Meeting.objects.filter(is_published=True)
+    meeting = cached("meeting:legacy", build=lambda: Built(published.order_by("pk").first()))
+    if meeting is None:
+        raise Http404("No meeting has been published yet: run `python manage.py load_imrf`.")
+    return meeting
+
+
+@dataclass(frozen=True)
+class PublicMeetings:
+    upcoming: list  # soonest first
+    past: list  # latest first
+
+
+def meetings_list_public(*, now: datetime.datetime) -> PublicMeetings:
+    """Published meetings, those not yet over and those over; drafts never."""
+    meetings = list(Meeting.objects.filter(is_published=True).order_by("starts_at", "pk"))
+    return PublicMeetings(
+        upcoming=[meeting for meeting in meetings if meeting.ends_at > now],
+        past=[meeting for meeting in reversed(meetings) if meeting.ends_at <= now],
+    )
 
 
 @dataclass(frozen=True)

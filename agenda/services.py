@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
+from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
@@ -25,6 +26,7 @@ from .models import (
     MeetingTopic,
     NoteParagraph,
     Speaker,
+    validate_meeting_slug,
 )
 from .translation import MeetingTranslationOptions
 
@@ -133,15 +135,25 @@ def _sync_children(manager, rows, *, key, defaults):
 
 
 @transaction.atomic
-def meeting_load_imrf(*, path: Path = IMRF_DATA_FILE, today: datetime.date | None = None) -> Meeting:
-    """Load the meeting from its data file; with `today`, shift every date so it is 30 days ahead."""
+def meeting_load_imrf(
+    *, path: Path = IMRF_DATA_FILE, today: datetime.date | None = None, slug: str | None = None
+) -> Meeting:
+    """Load the meeting from its data file; with `today`, shift every date so it is 30 days ahead.
+
+    The meeting is the one at the file's slug, created or updated; with `slug`, the one at that
+    slug instead, so the concept note can be loaded as a second meeting (demonstrations, tests).
+    Raises ValidationError for a slug that is malformed or one the site uses itself.
+    """
+    if slug is not None:
+        validate_slug(slug)
+        validate_meeting_slug(slug)
     # In English, so lookups by a text (a key date's title) and the untranslated columns are English,
     # whatever language the caller had active.
     with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
-        return _meeting_load(path=path, today=today)
+        return _meeting_load(path=path, today=today, slug=slug)
 
 
-def _meeting_load(*, path: Path, today: datetime.date | None) -> Meeting:
+def _meeting_load(*, path: Path, today: datetime.date | None, slug: str | None) -> Meeting:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     spec = data["meeting"]
     tz = zoneinfo.ZoneInfo(spec["time_zone"])
@@ -154,7 +166,7 @@ def _meeting_load(*, path: Path, today: datetime.date | None) -> Meeting:
         meeting_fields.update(localized(name, spec.get(name)))
     meeting = _upsert(
         Meeting.objects,
-        slug=spec["slug"],
+        slug=slug or spec["slug"],
         defaults={
             **meeting_fields,
             "starts_at": clock.at(spec["date"], spec["start"]),

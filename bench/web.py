@@ -14,7 +14,7 @@ queued rows). bench/settings.py adds two bare views: /bench/ok (no work) and /be
 
 wrk then drives each page from a second process with 32 connections and prints requests per second, p50 and
 p99 latency, errors (socket errors and any response other than the expected status) and each page's
-throughput as a ratio to the bare view measured in the same run: POST /register/ against the bare insert,
+throughput as a ratio to the bare view measured in the same run: POST /<slug>/register/ against the bare insert,
 every other page against the bare "ok". It does this once per CONN_MAX_AGE value (0 and 60 by default).
 """
 
@@ -70,14 +70,20 @@ class Page:
     mode: str = "plain"  # plain GET, "post" (form body) or "register" (form body and a fresh email)
 
 
+# The meeting `load_imrf` creates; each meeting's pages live under its slug.
+MEETING = "/imrf-100-days"
 PAGES = (
     Page("bare ok", "/bench/ok", 200, None),
-    Page("/", "/", 200, "bare ok", 0.8),
-    Page("/agenda/", "/agenda/", 200, "bare ok", 0.8),
-    Page("GET /register/", "/register/", 200, "bare ok"),
+    Page("/ (list)", "/", 200, "bare ok", 0.8),
+    Page("/<slug>/", f"{MEETING}/", 200, "bare ok", 0.8),
+    Page("/<slug>/agenda/", f"{MEETING}/agenda/", 200, "bare ok", 0.8),
+    Page("GET /<slug>/register/", f"{MEETING}/register/", 200, "bare ok"),
     Page("bare insert", "/bench/insert", 200, None, mode="post"),
-    Page("POST /register/", "/register/", 302, "bare insert", 0.4, mode="register"),
-    Page("/meeting.ics", "/meeting.ics", 200, "bare ok"),
+    Page("POST /<slug>/register/", f"{MEETING}/register/", 302, "bare insert", 0.4, mode="register"),
+    Page("/<slug>/meeting.ics", f"{MEETING}/meeting.ics", 200, "bare ok"),
+    # The single-meeting site's addresses, still in emails and calendars: a redirect, and the calendar itself.
+    Page("old /agenda/", "/agenda/", 302, "bare ok"),
+    Page("old /meeting.ics", "/meeting.ics", 200, "bare ok"),
 )
 
 
@@ -199,15 +205,15 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def csrf_pair(base_url: str) -> tuple[str, str]:
-    """The csrftoken cookie and a form token from GET /register/, as a browser gets them once."""
-    with urllib.request.urlopen(base_url + "/register/", timeout=10) as response:  # noqa: S310
+    """The csrftoken cookie and a form token from the meeting's form, as a browser gets them once."""
+    with urllib.request.urlopen(f"{base_url}{MEETING}/register/", timeout=10) as response:  # noqa: S310
         cookie = SimpleCookie()
         for header in response.headers.get_all("Set-Cookie") or []:
             cookie.load(header)
         html = response.read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
     if "csrftoken" not in cookie or token is None:
-        sys.exit("GET /register/ gave no CSRF cookie or form token")
+        sys.exit(f"GET {MEETING}/register/ gave no CSRF cookie or form token")
     return cookie["csrftoken"].value, token.group(1)
 
 
@@ -256,10 +262,12 @@ def measure(base_url: str, *, postgres: PostgresServer, run_id: str, args: argpa
     post_body = urllib.parse.urlencode({"csrfmiddlewaretoken": form_token})
     form_body = registration_body(postgres=postgres, form_token=form_token)
     status = post_status(
-        base_url + "/register/", cookie=cookie, body=form_body + f"&email=bench-{run_id}-check%40example.org"
+        f"{base_url}{MEETING}/register/", cookie=cookie, body=form_body + f"&email=bench-{run_id}-check%40example.org"
     )
     if status != 302:
-        sys.exit(f"POST /register/ with a valid form answered {status}, not 302: the benchmark's form is stale")
+        sys.exit(
+            f"POST {MEETING}/register/ with a valid form answered {status}, not 302: the benchmark's form is stale"
+        )
     bodies = {"post": post_body, "register": form_body}
 
     def extra(page: Page, run: str) -> list[str]:
@@ -273,7 +281,7 @@ def measure(base_url: str, *, postgres: PostgresServer, run_id: str, args: argpa
         if args.warmup:
             wrk_run(url, page, seconds=args.warmup, args=args, extra=extra(page, f"{run_id}w"))
         results[page.name] = wrk_run(url, page, seconds=args.duration, args=args, extra=extra(page, run_id))
-        print(f"  {page.name:16} {results[page.name]['rps']:8.0f} req/s", flush=True)
+        print(f"  {page.name:24} {results[page.name]['rps']:8.0f} req/s", flush=True)
     return results
 
 
@@ -300,7 +308,7 @@ def integrity(postgres: PostgresServer) -> str:
 
 def table(results: dict[str, dict]) -> str:
     lines = [
-        f"{'page':16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6} {'target':>7}  vs",
+        f"{'page':24} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6} {'target':>7}  vs",
         "-" * 78,
     ]
     for page in PAGES:
@@ -317,7 +325,7 @@ def table(results: dict[str, dict]) -> str:
         if result["first_unexpected"]:
             errors += f" ({result['first_unexpected']})"
         lines.append(
-            f"{page.name:16} {result['rps']:8.0f} {result['p50_us'] / 1000:8.1f} {result['p99_us'] / 1000:8.1f}"
+            f"{page.name:24} {result['rps']:8.0f} {result['p50_us'] / 1000:8.1f} {result['p99_us'] / 1000:8.1f}"
             f" {errors:>7} {ratio:>6} {target:>7}  {page.baseline or ''}"
         )
     return "\n".join(lines)

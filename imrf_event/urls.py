@@ -14,6 +14,8 @@ urlpatterns = [
     # visitor, so its form cannot carry a per-visitor CSRF token. Forging it would only change a
     # visitor's language, which the visitor can change back.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
-    path("register/", include("registration.urls")),
+    # Each app lists its fixed paths before its /<slug>/ ones, and registration's before agenda's,
+    # so /register/... is never taken for a meeting called "register".
+    path("", include("registration.urls")),
     path("", include("agenda.urls")),
 ]

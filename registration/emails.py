@@ -81,8 +81,8 @@ def _meeting_context(*, meeting: Meeting) -> dict[str, Any]:
     return {
         "meeting": meeting,
         "when": meeting_when(meeting=meeting),
-        "agenda_url": settings.SITE_URL + reverse("agenda:agenda"),
-        "calendar_url": settings.SITE_URL + reverse("agenda:calendar"),
+        "agenda_url": settings.SITE_URL + reverse("agenda:agenda", args=[meeting.slug]),
+        "calendar_url": settings.SITE_URL + reverse("agenda:calendar", args=[meeting.slug]),
         "site_url": settings.SITE_URL,
     }
 

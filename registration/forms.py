@@ -41,14 +41,14 @@ def _country_choices(language):
     ]
 
 
-def _privacy_label():
+def _privacy_label(meeting):
     # One sentence with the link inside, so each language can put the link where its word order needs it.
     return format_html(
         _(
             'I have read the <a href="{url}" target="_blank" rel="noopener">privacy notice (opens in a new tab)</a>'
             " and agree to my data being kept as it describes."
         ),
-        url=reverse("registration:privacy"),
+        url=reverse("registration:privacy", args=[meeting.slug]),
     )
 
 
@@ -187,7 +187,7 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
             # Consent was given when registering; changing the registration keeps it.
             del self.fields["privacy_consent"]
         else:
-            self.fields["privacy_consent"].label = _privacy_label()
+            self.fields["privacy_consent"].label = _privacy_label(self.meeting)
         self.helper = self._build_helper(submit_label or pgettext_lazy("button", "Register"))
 
     def _build_helper(self, submit_label):

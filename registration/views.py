@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agenda.cache import Built, cached
-from agenda.selectors import meeting_get_current
+from agenda.selectors import meeting_get_legacy, meeting_get_published
 
 from . import email_change, mail_limits, services
 from .email_change import EmailChangeOutcome
@@ -37,8 +37,8 @@ CHANGEABLE = (Registration.Status.ACTIVE, Registration.Status.PENDING)
 
 
 @require_http_methods(["GET", "POST"])
-def register(request):
-    meeting = meeting_get_current()
+def register(request, slug):
+    meeting = meeting_get_published(slug=slug)
     if request.method == "GET":
         # Which page to show; a POST after the deadline is refused by the service.
         if not meeting.is_registration_open():
@@ -64,7 +64,10 @@ def _register_post(request, meeting):
     # After the deadline nothing posted is read: the same refusal whatever the form holds.
     services.registration_open_ensure(meeting=meeting)
     form = RegistrationForm(request.POST, meeting=meeting)
-    limited = throttle_hit(scope="register", key=client_address(request), limit=settings.REGISTRATION_POSTS_PER_MINUTE)
+    # Counted per client and per meeting: registering for one meeting leaves the others' allowance alone.
+    limited = throttle_hit(
+        scope=f"register:{meeting.pk}", key=client_address(request), limit=settings.REGISTRATION_POSTS_PER_MINUTE
+    )
     if limited:
         form.is_valid()
         form.add_error(None, _("Too many registrations from your network in a short time. Please wait a minute."))
@@ -72,13 +75,13 @@ def _register_post(request, meeting):
     if form.is_valid():
         data = form.registration_data()
         services.registration_create(meeting=meeting, data=data, language=get_language() or "en")
-        response = redirect("registration:thanks")
+        response = redirect("registration:thanks", slug=meeting.slug)
         response.set_signed_cookie(
             RESULT_COOKIE,
             json.dumps({"email": data["email"]}),
             salt=RESULT_COOKIE_SALT,
             max_age=RESULT_COOKIE_MAX_AGE,
-            path=reverse("registration:thanks"),
+            path=reverse("registration:thanks", args=[meeting.slug]),
             secure=settings.SESSION_COOKIE_SECURE,
             httponly=True,
             samesite="Lax",
@@ -87,16 +90,35 @@ def _register_post(request, meeting):
     return render(request, "registration/register.html", {"meeting": meeting, "form": form})
 
 
+@require_http_methods(["GET", "POST"])
+def legacy_register(request):
+    """The form's address before there were several meetings: its meeting's form.
+
+    A POST comes from a form page opened before the change: it is registered for that meeting,
+    not redirected, so nothing typed is lost.
+    """
+    meeting = meeting_get_legacy()
+    if request.method == "POST":
+        return register(request, slug=meeting.slug)
+    return redirect("registration:register", slug=meeting.slug)
+
+
+@require_http_methods(["GET", "HEAD"])
+def legacy_page(request, name):
+    return redirect(name, slug=meeting_get_legacy().slug)
+
+
 @never_cache
-def thanks(request):
+def thanks(request, slug):
+    meeting = meeting_get_published(slug=slug)
     try:
         email = json.loads(
             request.get_signed_cookie(RESULT_COOKIE, salt=RESULT_COOKIE_SALT, max_age=RESULT_COOKIE_MAX_AGE)
         )["email"]
     except (KeyError, TypeError, signing.BadSignature, ValueError):
-        return redirect("registration:register")
+        return redirect("registration:register", slug=meeting.slug)
     # The same page for a new and an already registered address: the details are in the email.
-    return render(request, "registration/thanks.html", {"meeting": meeting_get_current(), "email": email})
+    return render(request, "registration/thanks.html", {"meeting": meeting, "email": email})
 
 
 def _registration_for_token(token):
@@ -237,17 +259,17 @@ def erase(request, token):
     _use_registration_language(request, registration)
     if request.method == "POST":
         services.registration_erase(registration=registration)
-        return redirect("registration:erased")
+        return redirect("registration:erased", slug=registration.meeting.slug)
     return render(request, "registration/erase.html", {"meeting": registration.meeting, "registration": registration})
 
 
 @never_cache
-def erased(request):
-    return render(request, "registration/erased.html", {"meeting": meeting_get_current()})
+def erased(request, slug):
+    return render(request, "registration/erased.html", {"meeting": meeting_get_published(slug=slug)})
 
 
-def privacy(request):
-    meeting = meeting_get_current()
+def privacy(request, slug):
+    meeting = meeting_get_published(slug=slug)
     context = {
         "meeting": meeting,
         "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,

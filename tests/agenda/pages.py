@@ -5,6 +5,9 @@ from html.parser import HTMLParser
 
 from .concept_note import squash
 
+# The meeting `load_imrf` creates: /imrf-100-days/, /imrf-100-days/agenda/, ...
+IMRF_SLUG = "imrf-100-days"
+
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # Elements a browser lays out as separate blocks: their text never runs into a neighbour's.
 BLOCK_TAGS = {

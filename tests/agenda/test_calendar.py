@@ -8,12 +8,13 @@ import pytest
 from django.urls import reverse
 
 from agenda.services import meeting_load_imrf
+from tests.agenda.pages import IMRF_SLUG
 
 pytestmark = pytest.mark.django_db
 
 
 def _calendar(client):
-    response = client.get(reverse("agenda:calendar"))
+    response = client.get(reverse("agenda:calendar", args=[IMRF_SLUG]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     return icalendar.Calendar.from_ical(response.content)

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from agenda.models import NoteLink, NoteParagraph, NoteSection
 from agenda.services import meeting_load_imrf
+from tests.agenda.pages import IMRF_SLUG
 
 from . import concept_note
 from .pages import parse_html
@@ -31,7 +32,7 @@ def organiser():
 def _note_page(language="en"):
     client = Client()
     client.cookies["django_language"] = language
-    response = client.get(reverse("agenda:concept_note"))
+    response = client.get(reverse("agenda:concept_note", args=[IMRF_SLUG]))
     assert response.status_code == 200
     return response, parse_html(response.content).find("article", "concept-note")
 
@@ -206,10 +207,10 @@ def test_concept_note_in_each_language_shows_the_translation(meeting, language, 
 
 @pytest.mark.parametrize("name", ["agenda:meeting", "agenda:agenda", "agenda:concept_note", "registration:register"])
 def test_every_page_links_to_the_concept_note_in_its_navigation(client, meeting, name):
-    response = client.get(reverse(name))
+    response = client.get(reverse(name, args=[IMRF_SLUG]))
 
     navigation = parse_html(response.content).find("nav", **{"aria-label": "Main"})
-    link = navigation.find("a", href=reverse("agenda:concept_note"))
+    link = navigation.find("a", href=reverse("agenda:concept_note", args=[IMRF_SLUG]))
     assert link.text == "Concept note"
     assert (link.attrs.get("aria-current") == "page") == (name == "agenda:concept_note")
 
@@ -227,7 +228,7 @@ def test_meeting_page_says_special_accreditation_closes_before_26_january(meetin
     client = Client()
     client.cookies["django_language"] = language
 
-    response = client.get(reverse("agenda:meeting"))
+    response = client.get(reverse("agenda:meeting", args=[IMRF_SLUG]))
 
     key_dates = parse_html(response.content).find("dl", "key-dates")
     pairs = zip(key_dates.child_elements("dt"), key_dates.child_elements("dd"), strict=True)

@@ -11,6 +11,7 @@ from django.utils import translation
 from agenda.cache import pages_invalidate
 from agenda.models import GcmObjective, ImrfSession, Meeting, Roundtable
 from agenda.services import meeting_load_imrf
+from tests.agenda.pages import IMRF_SLUG
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def test_meeting_load_imrf_in_another_language_still_keys_and_stores_english():
 
 
 def test_agenda_in_spanish_shows_roundtables_with_spanish_objective_titles(meeting):
-    response = _get("/agenda/", "es")
+    response = _get(f"/{IMRF_SLUG}/agenda/", "es")
 
     content = response.content.decode()
     assert '<html lang="es">' in content
@@ -87,7 +88,7 @@ def test_agenda_in_spanish_falls_back_to_english_for_a_missing_translation(meeti
     GcmObjective.objects.filter(number=5).update(title_es="")
     pages_invalidate()
 
-    response = _get("/agenda/", "es")
+    response = _get(f"/{IMRF_SLUG}/agenda/", "es")
 
     content = response.content.decode()
     assert "Objetivo 5 Enhance availability and flexibility of pathways for regular migration" in content
@@ -95,7 +96,7 @@ def test_agenda_in_spanish_falls_back_to_english_for_a_missing_translation(meeti
 
 
 def test_meeting_page_in_russian_words_dates_in_russian(meeting):
-    response = _get("/", "ru")
+    response = _get(f"/{IMRF_SLUG}/", "ru")
 
     content = response.content.decode()
     assert "1 февраля 2022" in content
@@ -104,7 +105,7 @@ def test_meeting_page_in_russian_words_dates_in_russian(meeting):
 
 
 def test_meeting_page_in_french_names_key_dates_in_french(meeting):
-    response = _get("/", "fr")
+    response = _get(f"/{IMRF_SLUG}/", "fr")
 
     content = response.content.decode()
     assert "Du 10 au 13 mai 2022" in re.sub(r"<[^>]+>", "", content)
@@ -113,7 +114,7 @@ def test_meeting_page_in_french_names_key_dates_in_french(meeting):
 
 
 def test_calendar_file_speaks_the_pages_language(meeting):
-    response = _get(reverse("agenda:calendar"), "es")
+    response = _get(reverse("agenda:calendar", args=[IMRF_SLUG]), "es")
 
     text = response.content.decode().replace("\r\n ", "")
     assert "SUMMARY:100 días para el Foro de Examen de la Migración Internacional" in text

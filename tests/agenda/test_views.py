@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agenda.services import meeting_load_imrf
+from tests.agenda.pages import IMRF_SLUG
 from tests.factories import AgendaItemFactory, SpeakerFactory
 
 from . import concept_note
@@ -26,7 +27,7 @@ def meeting():
 
 
 def _page(client, name):
-    response = client.get(reverse(name))
+    response = client.get(reverse(name, args=[IMRF_SLUG]))
     assert response.status_code == 200
     return parse_html(response.content)
 
@@ -130,18 +131,18 @@ def test_agenda_has_one_h1_and_an_anchor_for_each_part(client, meeting):
     for anchor in ("schedule", "imrf-sessions", "roundtables"):
         assert page.find_all("section", id=anchor), anchor
         assert page.find_all("a", href=f"#{anchor}"), anchor
-    assert page.find_all("a", href=reverse("agenda:calendar"))
+    assert page.find_all("a", href=reverse("agenda:calendar", args=[IMRF_SLUG]))
 
 
 def test_agenda_query_count_does_not_grow_with_the_rows(client, meeting, django_assert_num_queries):
     with CaptureQueriesContext(connection) as before:
-        client.get(reverse("agenda:agenda"))
+        client.get(reverse("agenda:agenda", args=[IMRF_SLUG]))
     for _ in range(50):
         item = AgendaItemFactory(meeting=meeting)
         SpeakerFactory.create_batch(2, agenda_item=item)
 
     with django_assert_num_queries(len(before.captured_queries)):
-        response = client.get(reverse("agenda:agenda"))
+        response = client.get(reverse("agenda:agenda", args=[IMRF_SLUG]))
 
     rows = parse_html(response.content).find("table", "agenda-table").find("tbody").child_elements("tr")
     assert len(rows) == len(concept_note.agenda_rows()) + 50
@@ -160,9 +161,9 @@ def test_meeting_detail_shows_the_meeting(client, meeting):
     assert "Registration is closed." in when["Registration"]
     assert when["Contact"] == "roviennapolicyandliaison@iom.int"
     assert "Virtual" in when["Format"]
-    assert not page.find_all("a", href=reverse("registration:register"), class_="btn")
-    assert page.find_all("a", href=reverse("agenda:agenda"))
-    assert page.find_all("a", href=reverse("agenda:calendar"))
+    assert not page.find_all("a", href=reverse("registration:register", args=[IMRF_SLUG]), class_="btn")
+    assert page.find_all("a", href=reverse("agenda:agenda", args=[IMRF_SLUG]))
+    assert page.find_all("a", href=reverse("agenda:calendar", args=[IMRF_SLUG]))
 
 
 def test_meeting_detail_lists_the_interpretation_languages_and_key_dates(client, meeting):
@@ -193,11 +194,11 @@ def test_meeting_detail_upcoming_says_registration_is_open(client):
 
     when = _definitions(page.find("dl", "row"))
     assert "Registration is open." in when["Registration"]
-    assert page.find_all("a", href=reverse("registration:register"), class_="btn")
+    assert page.find_all("a", href=reverse("registration:register", args=[IMRF_SLUG]), class_="btn")
 
 
 @pytest.mark.parametrize("name", ["agenda:meeting", "agenda:agenda", "agenda:calendar"])
 def test_pages_without_a_meeting_answer_404(client, name):
-    response = client.get(reverse(name))
+    response = client.get(reverse(name, args=[IMRF_SLUG]))
 
     assert response.status_code == 404

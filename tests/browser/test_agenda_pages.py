@@ -13,7 +13,7 @@ def meeting():
 
 
 def test_agenda_shows_the_four_roundtables(live_server, meeting, page):
-    page.goto(f"{live_server.url}/agenda/#roundtables")
+    page.goto(f"{live_server.url}/{meeting.slug}/agenda/#roundtables")
 
     table = page.locator("table.roundtables")
     assert table.is_visible()
@@ -27,7 +27,7 @@ def test_agenda_shows_the_four_roundtables(live_server, meeting, page):
 def test_agenda_local_time_column_shows_the_visitors_time(live_server, meeting, new_page):
     page = new_page(timezone_id="America/New_York", locale="en-US")
 
-    page.goto(f"{live_server.url}/agenda/")
+    page.goto(f"{live_server.url}/{meeting.slug}/agenda/")
 
     header = page.locator("table.agenda-table thead th.local-time-col")
     header.wait_for(state="visible")
@@ -43,14 +43,14 @@ def test_agenda_local_time_column_shows_the_visitors_time(live_server, meeting, 
 def test_agenda_without_javascript_hides_the_empty_local_time_column(live_server, meeting, new_page):
     page = new_page(java_script_enabled=False)
 
-    page.goto(f"{live_server.url}/agenda/")
+    page.goto(f"{live_server.url}/{meeting.slug}/agenda/")
 
     assert page.locator("table.agenda-table th.local-time-col").is_hidden()
     assert page.locator("table.agenda-table tbody tr").first.locator("th").inner_text().startswith("08:45")
 
 
 @pytest.mark.parametrize("width", [375, 1280], ids=["phone", "desktop"])
-@pytest.mark.parametrize("path", ["/", "/concept-note/", "/agenda/"])
+@pytest.mark.parametrize("path", ["/", "/imrf-100-days/", "/imrf-100-days/concept-note/", "/imrf-100-days/agenda/"])
 def test_pages_have_no_serious_accessibility_violation(live_server, meeting, new_page, axe_violations, path, width):
     page = new_page(viewport={"width": width, "height": 800})
     page.goto(f"{live_server.url}{path}")
@@ -64,7 +64,7 @@ def test_pages_have_no_serious_accessibility_violation(live_server, meeting, new
 def test_agenda_readable_on_a_phone_and_a_desktop(live_server, meeting, new_page, width):
     page = new_page(viewport={"width": width, "height": 800}, timezone_id="America/New_York")
 
-    page.goto(f"{live_server.url}/agenda/")
+    page.goto(f"{live_server.url}/{meeting.slug}/agenda/")
 
     page_width = page.evaluate("() => document.documentElement.scrollWidth")
     assert page_width <= width, "the page itself must not scroll sideways; wide tables scroll in their own box"
@@ -75,7 +75,7 @@ def test_agenda_readable_on_a_phone_and_a_desktop(live_server, meeting, new_page
 
 
 def test_concept_note_footnote_reference_and_back_link_move_the_reader(live_server, meeting, page):
-    page.goto(f"{live_server.url}/concept-note/")
+    page.goto(f"{live_server.url}/{meeting.slug}/concept-note/")
 
     page.locator("#fnref-1").click()
     assert page.evaluate("() => location.hash") == "#fn-1"

@@ -30,7 +30,7 @@ def _label(text):
 
 
 def test_register_in_russian_from_the_language_switcher(live_server, page, meeting):
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/{meeting.slug}/")
     _switch_language(page, "Русский")
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     page.get_by_role("navigation", name="Основная навигация").get_by_role("link", name="Регистрация").click()
@@ -69,7 +69,7 @@ def test_register_in_russian_from_the_language_switcher(live_server, page, meeti
 
 
 def test_register_in_french_from_the_language_switcher(live_server, page, meeting):
-    page.goto(f"{live_server.url}/register/")
+    page.goto(f"{live_server.url}/{meeting.slug}/register/")
     _switch_language(page, "Français")
 
     expect(page.locator("html")).to_have_attribute("lang", "fr")
@@ -103,7 +103,7 @@ def test_register_in_french_from_the_language_switcher(live_server, page, meetin
 
 def test_agenda_in_spanish_shows_spanish_objective_titles_and_english_where_missing(live_server, page, meeting):
     GcmObjective.objects.filter(number=5).update(title_es="")
-    page.goto(f"{live_server.url}/agenda/")
+    page.goto(f"{live_server.url}/{meeting.slug}/agenda/")
 
     _switch_language(page, "Español")
 
@@ -122,7 +122,13 @@ def test_pages_in_each_language_have_no_serious_accessibility_violation(
     _switch_language(page, language)
 
     found = {}
-    for path in ("/", "/concept-note/", "/agenda/", "/register/"):
+    for path in (
+        "/",
+        f"/{meeting.slug}/",
+        f"/{meeting.slug}/concept-note/",
+        f"/{meeting.slug}/agenda/",
+        f"/{meeting.slug}/register/",
+    ):
         page.goto(f"{live_server.url}{path}")
         found[path] = (page.locator("html").get_attribute("lang"), axe_violations(page))
 

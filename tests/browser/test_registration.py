@@ -17,7 +17,7 @@ def meeting():
 
 
 def test_register_change_and_cancel_as_a_new_user_would(live_server, page, axe_violations, meeting):
-    page.goto(f"{live_server.url}/register/")
+    page.goto(f"{live_server.url}/{meeting.slug}/register/")
     assert axe_violations(page) == []
 
     page.get_by_label("First name").fill("Ђорђе")
@@ -59,7 +59,7 @@ def test_register_change_and_cancel_as_a_new_user_would(live_server, page, axe_v
 
 
 def test_register_errors_are_summarised_focused_and_accessible(live_server, page, axe_violations, meeting):
-    page.goto(f"{live_server.url}/register/")
+    page.goto(f"{live_server.url}/{meeting.slug}/register/")
     page.get_by_label("First name").fill("Amina")
 
     page.get_by_role("button", name="Register").click()
@@ -74,7 +74,7 @@ def test_register_errors_are_summarised_focused_and_accessible(live_server, page
 
 
 def test_register_conditional_fields_follow_the_category(live_server, page, meeting):
-    page.goto(f"{live_server.url}/register/")
+    page.goto(f"{live_server.url}/{meeting.slug}/register/")
     attendance = page.get_by_label("Expected level of your country's attendance at the IMRF")
     accreditation = page.get_by_label("How is your organisation accredited to the IMRF?")
     expect(attendance).to_be_hidden()
@@ -91,7 +91,7 @@ def test_register_conditional_fields_follow_the_category(live_server, page, meet
 def test_register_form_shows_every_field_without_javascript(live_server, new_page, meeting):
     page = new_page(java_script_enabled=False)
 
-    page.goto(f"{live_server.url}/register/")
+    page.goto(f"{live_server.url}/{meeting.slug}/register/")
 
     expect(page.get_by_label("Expected level of your country's attendance at the IMRF")).to_be_visible()
     expect(page.get_by_label("Topic of your intervention")).to_be_visible()

@@ -40,6 +40,8 @@ from tests.support.servers import (
     wait_for,
 )
 
+# The form of the meeting `load_imrf` creates.
+REGISTER_PATH = "/imrf-100-days/register/"
 ROOT = Path(__file__).resolve().parent.parent.parent
 # Every wait ends as soon as its condition holds; these only bound a drill that went wrong.
 START_SECONDS = 60
@@ -257,7 +259,7 @@ class WebClient:
 
     def fetch_csrf(self) -> None:
         """GET the form once, as a participant's browser does, keeping the CSRF cookie and form token."""
-        response = self.request("GET", "/register/")
+        response = self.request("GET", REGISTER_PATH)
         cookie = SimpleCookie()
         for name, value in response.headers.items():
             if name == "set-cookie":
@@ -278,7 +280,7 @@ class WebClient:
             }
         )
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={self.csrf_cookie}"}
-        return self.request("POST", "/register/", body=body, headers=headers)
+        return self.request("POST", REGISTER_PATH, body=body, headers=headers)
 
     def log(self) -> str:
         return _log_tail(self.log_path)

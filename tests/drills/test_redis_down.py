@@ -37,7 +37,7 @@ def test_registration_while_redis_is_down_is_saved_and_confirmed_once_redis_is_b
         # Checked at once: without the registration, the waits below could only time out.
         assert response.status == 302, f"answered {response.status}; the server's log ends with:\n{web.log()}"
         status_while_down = _confirmation_status(site)
-        page_while_down = web.get("/agenda/")[0]
+        page_while_down = web.get("/imrf-100-days/agenda/")[0]
         health_while_down = web.get("/healthz")[0]
         redis_server.start()
 

@@ -20,9 +20,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 STALE_MINUTES = int(REQUEUE_SENDING_AFTER.total_seconds() // 60) + 1
 ADDRESS = "amina.hodzic@example.ba"
 REGISTER = f"""
-from agenda.selectors import meeting_get_current
+from agenda.selectors import meeting_get_legacy
 from registration import services
-meeting = meeting_get_current()
+meeting = meeting_get_legacy()
 result = services.registration_create(meeting=meeting, data={{
     "first_name": "Amina", "last_name": "Hodžić", "email": "{ADDRESS}", "job_title": "Programme officer",
     "organisation": "Udruženje migranata", "category": "migrant_diaspora", "country": "BA",

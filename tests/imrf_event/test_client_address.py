@@ -19,7 +19,6 @@ from tests.registration.roles import ORGANISERS, user_create
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-REGISTER = reverse("registration:register")
 LOGIN = reverse("admin:login")
 PROXY = "10.0.0.5"
 PASSWORD = "correct horse battery staple"
@@ -31,8 +30,17 @@ def _fresh_throttle():
 
 
 @pytest.fixture
-def form_data():
-    meeting = MeetingFactory()
+def meeting():
+    return MeetingFactory()
+
+
+@pytest.fixture
+def register_url(meeting):
+    return reverse("registration:register", args=[meeting.slug])
+
+
+@pytest.fixture
+def form_data(meeting):
     return {
         "first_name": "Amina",
         "last_name": "Diallo",
@@ -54,17 +62,19 @@ def _address(remote: str, forwarded: str | None = None) -> str:
 
 
 @override_settings(REGISTRATION_POSTS_PER_MINUTE=10)
-def test_register_spoofed_forwarded_for_does_not_dodge_the_limit_without_trusted_proxies(client, form_data):
+def test_register_spoofed_forwarded_for_does_not_dodge_the_limit_without_trusted_proxies(
+    register_url, client, form_data
+):
     for number in range(10):
         client.post(
-            REGISTER,
+            register_url,
             {**form_data, "email": f"p{number}@example.org"},
             REMOTE_ADDR="203.0.113.9",
             HTTP_X_FORWARDED_FOR=f"198.51.100.{number}",
         )
 
     response = client.post(
-        REGISTER,
+        register_url,
         {**form_data, "email": "eleventh@example.org"},
         REMOTE_ADDR="203.0.113.9",
         HTTP_X_FORWARDED_FOR="198.51.100.200",
@@ -75,20 +85,20 @@ def test_register_spoofed_forwarded_for_does_not_dodge_the_limit_without_trusted
 
 
 @override_settings(REGISTRATION_POSTS_PER_MINUTE=10, TRUSTED_PROXIES=trusted_proxies_parse(PROXY))
-def test_register_two_clients_behind_the_trusted_proxy_have_separate_limits(client, form_data):
+def test_register_two_clients_behind_the_trusted_proxy_have_separate_limits(register_url, client, form_data):
     for number in range(10):
         client.post(
-            REGISTER,
+            register_url,
             {**form_data, "email": f"p{number}@example.org"},
             REMOTE_ADDR=PROXY,
             HTTP_X_FORWARDED_FOR="198.51.100.1",
         )
 
     first = client.post(
-        REGISTER, {**form_data, "email": "a@example.org"}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.1"
+        register_url, {**form_data, "email": "a@example.org"}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.1"
     )
     second = client.post(
-        REGISTER, {**form_data, "email": "b@example.org"}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.2"
+        register_url, {**form_data, "email": "b@example.org"}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.2"
     )
 
     assert first.status_code == 429
@@ -97,10 +107,12 @@ def test_register_two_clients_behind_the_trusted_proxy_have_separate_limits(clie
 
 
 @override_settings(REGISTRATION_POSTS_PER_MINUTE=10, TRUSTED_PROXIES=trusted_proxies_parse(PROXY))
-def test_register_client_behind_the_proxy_cannot_dodge_the_limit_by_prepending_addresses(client, form_data):
+def test_register_client_behind_the_proxy_cannot_dodge_the_limit_by_prepending_addresses(
+    register_url, client, form_data
+):
     for number in range(10):
         client.post(
-            REGISTER,
+            register_url,
             {**form_data, "email": f"p{number}@example.org"},
             REMOTE_ADDR=PROXY,
             # The client sends its own X-Forwarded-For; the proxy appends the address it saw.
@@ -108,7 +120,7 @@ def test_register_client_behind_the_proxy_cannot_dodge_the_limit_by_prepending_a
         )
 
     response = client.post(
-        REGISTER,
+        register_url,
         {**form_data, "email": "eleventh@example.org"},
         REMOTE_ADDR=PROXY,
         HTTP_X_FORWARDED_FOR="198.51.100.200, 203.0.113.9",

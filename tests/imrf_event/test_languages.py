@@ -8,12 +8,13 @@ from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/agenda/", "/register/", "/register/privacy/"]
+SLUG = "languages-meeting"
+PAGES = ["/", f"/{SLUG}/", f"/{SLUG}/agenda/", f"/{SLUG}/register/", f"/{SLUG}/register/privacy/"]
 
 
 @pytest.fixture(autouse=True)
 def meeting():
-    return MeetingFactory()
+    return MeetingFactory(slug=SLUG)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -31,10 +32,10 @@ def test_every_page_offers_each_language_named_in_itself(client, path):
 def test_switcher_sets_the_cookie_and_the_next_page_is_in_that_language():
     client = Client()
 
-    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/agenda/"})
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": f"/{SLUG}/agenda/"})
     page = client.get(response["Location"])
 
-    assert (response.status_code, response["Location"]) == (302, "/agenda/")
+    assert (response.status_code, response["Location"]) == (302, f"/{SLUG}/agenda/")
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
     content = page.content.decode()
     assert '<html lang="fr">' in content
@@ -67,7 +68,7 @@ def test_switcher_with_a_language_the_site_does_not_offer_stays_in_english():
 
 
 def test_browser_language_is_used_until_the_visitor_chooses():
-    response = Client(headers={"accept-language": "es-ES,es;q=0.9,en;q=0.5"}).get("/register/")
+    response = Client(headers={"accept-language": "es-ES,es;q=0.9,en;q=0.5"}).get(f"/{SLUG}/register/")
 
     content = response.content.decode()
     assert '<html lang="es">' in content
@@ -79,7 +80,7 @@ def test_chosen_language_wins_over_the_browsers():
     client = Client(headers={"accept-language": "es"})
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
 
-    response = client.get("/register/privacy/")
+    response = client.get(f"/{SLUG}/register/privacy/")
 
     content = response.content.decode()
     assert '<html lang="ru">' in content

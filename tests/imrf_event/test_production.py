@@ -105,10 +105,13 @@ def test_pages_send_security_headers(client):
 
 def test_pages_have_no_inline_script(client):
     meeting = MeetingFactory()
-    pages = ["/", "/agenda/", "/register/", "/register/privacy/"]
+    pages = ["/", f"/{meeting.slug}/", f"/{meeting.slug}/agenda/", f"/{meeting.slug}/register/"]
+    pages.append(f"/{meeting.slug}/register/privacy/")
 
     for url in pages:
-        content = client.get(url).content.decode()
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = response.content.decode()
 
         for chunk in content.split("<script")[1:]:
             assert "src=" in chunk.split(">", 1)[0], f"inline script on {url}"
@@ -130,10 +133,10 @@ def test_not_found_page_uses_the_site_layout_and_leaks_nothing(client):
 
 def test_server_error_page_uses_the_site_layout(client):
     client.raise_request_exception = False
-    MeetingFactory()
+    meeting = MeetingFactory()
 
-    with mock.patch("agenda.views.selectors.meeting_get_current", side_effect=RuntimeError("secret detail")):
-        response = client.get("/")
+    with mock.patch("agenda.views.selectors.meeting_get_published", side_effect=RuntimeError("secret detail")):
+        response = client.get(f"/{meeting.slug}/")
 
     content = response.content.decode()
     assert response.status_code == 500
@@ -142,10 +145,10 @@ def test_server_error_page_uses_the_site_layout(client):
 
 
 def test_database_down_gives_try_again_page(client):
-    MeetingFactory()
+    meeting = MeetingFactory()
 
-    with mock.patch("agenda.views.selectors.meeting_get_current", side_effect=OperationalError("connection refused")):
-        response = client.get("/agenda/")
+    with mock.patch("agenda.views.selectors.meeting_get_published", side_effect=OperationalError("connection refused")):
+        response = client.get(f"/{meeting.slug}/agenda/")
 
     assert response.status_code == 503
     assert response["Retry-After"] == "30"

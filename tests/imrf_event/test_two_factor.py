@@ -231,9 +231,14 @@ def test_admin_session_idle_for_eight_hours_is_refused(client, organiser):
 
 
 def test_public_pages_start_no_session(client):
-    MeetingFactory()
+    meeting = MeetingFactory()
 
-    for url in (reverse("agenda:meeting"), reverse("agenda:agenda"), reverse("registration:register")):
+    for url in (
+        "/",
+        reverse("agenda:meeting", args=[meeting.slug]),
+        reverse("agenda:agenda", args=[meeting.slug]),
+        reverse("registration:register", args=[meeting.slug]),
+    ):
         response = client.get(url)
         assert response.status_code == 200
         assert "sessionid" not in response.cookies

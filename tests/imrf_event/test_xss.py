@@ -72,7 +72,7 @@ def test_payload_in_every_public_field_is_escaped_everywhere(
     with django_capture_on_commit_callbacks(execute=True):
         registration = _submit(client, meeting, payload, PAYLOADS.index(payload))
     pages = {
-        "thank-you page": client.get(reverse("registration:thanks")),
+        "thank-you page": client.get(reverse("registration:thanks", args=[meeting.slug])),
         "manage page": client.get(reverse("registration:manage", args=[registration.manage_token])),
         "admin list": admin_client.get(reverse("admin:registration_registration_changelist")),
         "admin search": admin_client.get(reverse("admin:registration_registration_changelist"), {"q": payload[:20]}),

@@ -158,7 +158,7 @@ def test_worker_delivers_the_confirmation_with_its_ics_after_the_web_form(client
     inbox, _port = smtp_inbox
     meeting = MeetingFactory(platform_url="https://meet.example.org/j/100days")
 
-    response = client.post(reverse("registration:register"), _form_data(meeting))
+    response = client.post(reverse("registration:register", args=[meeting.slug]), _form_data(meeting))
     _wait_for(lambda: inbox.snapshot(), "the confirmation in the SMTP inbox", worker[3])
 
     assert response.status_code == 302

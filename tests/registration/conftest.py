@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 
 from tests.factories import MeetingFactory
 
@@ -9,6 +10,11 @@ from tests.factories import MeetingFactory
 @pytest.fixture
 def meeting(db):
     return MeetingFactory()
+
+
+@pytest.fixture
+def register_url(meeting):
+    return reverse("registration:register", args=[meeting.slug])
 
 
 @pytest.fixture

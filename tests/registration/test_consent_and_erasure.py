@@ -202,7 +202,7 @@ def test_erase_from_the_manage_page_anonymises_at_once_keeps_counts_and_empties_
 
     assert "immediate and final" in confirmation.content.decode()
     assert "no-cache" in confirmation["Cache-Control"]
-    assert response.redirect_chain == [(reverse("registration:erased"), 302)]
+    assert response.redirect_chain == [(reverse("registration:erased", args=[meeting.slug]), 302)]
     assert "Your registration is erased" in response.content.decode()
     registration.refresh_from_db()
     assert registration.anonymised_at is not None
@@ -283,7 +283,7 @@ def test_registration_erase_twice_changes_nothing_the_second_time(meeting):
 
 
 def test_privacy_notice_says_consent_erasure_and_the_cancellation_rule(client, meeting):
-    content = client.get(reverse("registration:privacy")).content.decode()
+    content = client.get(reverse("registration:privacy", args=[meeting.slug])).content.decode()
 
     assert "These questions are optional" in content
     assert "asks for your consent in a sentence of its own" in content

@@ -298,7 +298,7 @@ def test_register_flood_with_a_registered_address_sends_few_manage_links_and_ans
     ]
 
     assert {(response.status_code, response["Location"]) for response in responses} == {
-        (302, reverse("registration:thanks"))
+        (302, reverse("registration:thanks", args=[meeting.slug]))
     }
     assert len(mail.outbox) == mail_limits.MANAGE_LINK_RESENDS_PER_HOUR
     assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.MANAGE_LINK).count() == 3

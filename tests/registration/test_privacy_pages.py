@@ -15,7 +15,6 @@ from tests.registration.roles import ORGANISERS, user_create
 
 pytestmark = pytest.mark.django_db
 
-REGISTER = reverse("registration:register")
 ADDRESS = "ADDRESS"
 
 
@@ -28,14 +27,14 @@ def _cookie_payload(morsel):
 # 4. Who registered can be found out
 
 
-def test_register_new_and_already_registered_address_get_the_same_answer(meeting, form_data):
+def test_register_new_and_already_registered_address_get_the_same_answer(register_url, meeting, form_data):
     RegistrationFactory(meeting=meeting, email="known.delegate@example.org", first_name="Original")
     answers = {}
 
     for label, email in (("new", "someone.new@example.org"), ("known", "Known.Delegate@EXAMPLE.org")):
         visitor = Client()
-        posted = visitor.post(REGISTER, {**form_data, "email": email})
-        thanks = visitor.get(reverse("registration:thanks"))
+        posted = visitor.post(register_url, {**form_data, "email": email})
+        thanks = visitor.get(reverse("registration:thanks", args=[meeting.slug]))
         answers[label] = (posted, thanks, thanks.content.decode().replace(email, ADDRESS))
 
     (new_post, new_thanks, new_page), (known_post, known_thanks, known_page) = answers["new"], answers["known"]
@@ -60,7 +59,7 @@ def test_thanks_with_an_old_cookie_holding_an_id_shows_no_registration(client, m
     )
     client.cookies[RESULT_COOKIE] = signed.cookies[RESULT_COOKIE].value
 
-    page = client.get(reverse("registration:thanks")).content.decode()
+    page = client.get(reverse("registration:thanks", args=[meeting.slug])).content.decode()
 
     assert "We have sent an email to other@example.org" in page
     assert "Zlatan" not in page
@@ -163,13 +162,13 @@ def test_organiser_cannot_turn_a_decline_into_a_cancellation_in_the_admin(client
 # 9. Personal pages may be cached
 
 
-def _private_responses(client, form_data):
+def _private_responses(register_url, client, form_data):
     registration = RegistrationFactory(meeting=MeetingFactory(), email="page.owner@example.org")
     token = registration.manage_token
     responses = {
-        "register POST with errors": client.post(REGISTER, {**form_data, "first_name": ""}),
-        "register POST accepted": client.post(REGISTER, form_data),
-        "thank-you page": client.get(reverse("registration:thanks")),
+        "register POST with errors": client.post(register_url, {**form_data, "first_name": ""}),
+        "register POST accepted": client.post(register_url, form_data),
+        "thank-you page": client.get(register_url + "thanks/"),
         "manage page": client.get(reverse("registration:manage", args=[token])),
         "manage POST with errors": client.post(
             reverse("registration:manage", args=[token]), {"first_name": "", "email": registration.email}
@@ -182,8 +181,8 @@ def _private_responses(client, form_data):
     return responses
 
 
-def test_pages_with_a_participants_data_are_never_stored(client, meeting, form_data):
-    responses = _private_responses(client, form_data)
+def test_pages_with_a_participants_data_are_never_stored(register_url, client, meeting, form_data):
+    responses = _private_responses(register_url, client, form_data)
 
     for where, response in responses.items():
         assert response.status_code in (200, 302), where
@@ -191,19 +190,19 @@ def test_pages_with_a_participants_data_are_never_stored(client, meeting, form_d
         assert {"no-store", "private"} <= cache_control, where
 
 
-def test_register_post_over_the_rate_limit_is_never_stored(client, meeting, form_data, settings):
+def test_register_post_over_the_rate_limit_is_never_stored(register_url, client, meeting, form_data, settings):
     settings.REGISTRATION_POSTS_PER_MINUTE = 1
-    client.post(REGISTER, {**form_data, "email": "first@example.org"})
+    client.post(register_url, {**form_data, "email": "first@example.org"})
 
-    response = client.post(REGISTER, {**form_data, "email": "second@example.org"})
+    response = client.post(register_url, {**form_data, "email": "second@example.org"})
 
     assert response.status_code == 429
     assert "second@example.org" in response.content.decode()
     assert "no-store" in response["Cache-Control"]
 
 
-def test_register_get_stays_a_cacheable_public_page(client, meeting):
-    response = client.get(REGISTER)
+def test_register_get_stays_a_cacheable_public_page(register_url, client, meeting):
+    response = client.get(register_url)
 
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")

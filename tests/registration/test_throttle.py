@@ -4,7 +4,6 @@ import logging
 
 import pytest
 from django.core.cache import cache
-from django.urls import reverse
 
 from registration.models import Registration
 from registration.throttle import throttle_hit
@@ -12,7 +11,6 @@ from tests.support.servers import free_port
 
 pytestmark = pytest.mark.django_db
 
-REGISTER = reverse("registration:register")
 # A minute's start, far from any real clock: each test sets the time itself.
 MINUTE = 60 * 29_000_000
 
@@ -101,15 +99,15 @@ def test_throttle_hit_with_the_cache_down_lets_the_attempt_through_and_warns(cac
 
 
 def test_register_post_over_the_limit_keeps_the_answers_and_is_accepted_the_next_minute(
-    client, meeting, form_data, clock, settings
+    register_url, client, meeting, form_data, clock, settings
 ):
     settings.REGISTRATION_POSTS_PER_MINUTE = 1
-    client.post(REGISTER, {**form_data, "email": "first@mup.example.rs"})
+    client.post(register_url, {**form_data, "email": "first@mup.example.rs"})
     clock.now = MINUTE + 30
 
-    refused = client.post(REGISTER, {**form_data, "email": "second@mup.example.rs"})
+    refused = client.post(register_url, {**form_data, "email": "second@mup.example.rs"})
     clock.now = MINUTE + 60
-    accepted = client.post(REGISTER, {**form_data, "email": "second@mup.example.rs"})
+    accepted = client.post(register_url, {**form_data, "email": "second@mup.example.rs"})
 
     page = refused.content.decode()
     assert refused.status_code == 429
@@ -122,10 +120,12 @@ def test_register_post_over_the_limit_keeps_the_answers_and_is_accepted_the_next
     }
 
 
-def test_register_post_with_the_cache_down_registers_everyone(client, meeting, form_data, settings, cache_down):
+def test_register_post_with_the_cache_down_registers_everyone(
+    register_url, client, meeting, form_data, settings, cache_down
+):
     settings.REGISTRATION_POSTS_PER_MINUTE = 1
 
-    responses = [client.post(REGISTER, {**form_data, "email": f"p{n}@mup.example.rs"}) for n in range(3)]
+    responses = [client.post(register_url, {**form_data, "email": f"p{n}@mup.example.rs"}) for n in range(3)]
 
     assert [response.status_code for response in responses] == [302, 302, 302]
     assert Registration.objects.count() == 3

@@ -12,11 +12,9 @@ from tests.factories import MeetingFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
-REGISTER = "/register/"
 
-
-def test_register_get_shows_every_section(client, meeting):
-    response = client.get(REGISTER)
+def test_register_get_shows_every_section(register_url, client, meeting):
+    response = client.get(register_url)
 
     content = response.content.decode()
     assert response.status_code == 200
@@ -32,11 +30,11 @@ def test_register_get_shows_every_section(client, meeting):
         assert f"<legend>{legend}</legend>" in " ".join(content.split()).replace("<legend> ", "<legend>").replace(
             " </legend>", "</legend>"
         )
-    assert 'href="/register/privacy/"' in content
+    assert f'href="/{meeting.slug}/register/privacy/"' in content
 
 
-def test_register_get_offers_unece_member_states_first(client, meeting):
-    response = client.get(REGISTER)
+def test_register_get_offers_unece_member_states_first(register_url, client, meeting):
+    response = client.get(register_url)
 
     content = response.content.decode()
     unece_group = content.index('label="UNECE member States"')
@@ -46,11 +44,11 @@ def test_register_get_offers_unece_member_states_first(client, meeting):
     assert "Türkiye" in content
 
 
-def test_register_post_valid_redirects_to_thanks_and_emails_the_summary(client, meeting, form_data):
-    response = client.post(REGISTER, form_data)
+def test_register_post_valid_redirects_to_thanks_and_emails_the_summary(register_url, client, meeting, form_data):
+    response = client.post(register_url, form_data)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("registration:thanks")
+    assert response["Location"] == reverse("registration:thanks", args=[meeting.slug])
     registration = Registration.objects.get()
     assert registration.first_name == "Ђорђе"
     assert registration.last_name == "Đoković-Čačić"
@@ -64,10 +62,12 @@ def test_register_post_valid_redirects_to_thanks_and_emails_the_summary(client, 
     assert "Bosnian, Croatian, Montenegrin, and Serbian (BCMS)" in confirmation.body_text
 
 
-def test_register_post_duplicate_email_saves_nothing_and_sends_the_manage_link(client, meeting, form_data):
+def test_register_post_duplicate_email_saves_nothing_and_sends_the_manage_link(
+    register_url, client, meeting, form_data
+):
     RegistrationFactory(meeting=meeting, email="Djordje@MUP.example.rs", first_name="Original")
 
-    response = client.post(REGISTER, form_data)
+    response = client.post(register_url, form_data)
 
     assert response.status_code == 302
     assert Registration.objects.count() == 1
@@ -78,10 +78,10 @@ def test_register_post_duplicate_email_saves_nothing_and_sends_the_manage_link(c
     assert "Original" not in thanks
 
 
-def test_register_post_invalid_keeps_values_and_shows_errors_next_to_fields(client, meeting, form_data):
+def test_register_post_invalid_keeps_values_and_shows_errors_next_to_fields(register_url, client, meeting, form_data):
     data = {**form_data, "email": "not-an-email", "privacy_consent": ""}
 
-    response = client.post(REGISTER, data)
+    response = client.post(register_url, data)
 
     content = response.content.decode()
     assert response.status_code == 200
@@ -108,22 +108,22 @@ def test_register_post_invalid_keeps_values_and_shows_errors_next_to_fields(clie
         ("first_name", "nul\x00byte"),
     ],
 )
-def test_register_post_forged_or_overlong_value_is_refused(client, meeting, form_data, field, value):
-    response = client.post(REGISTER, {**form_data, field: value})
+def test_register_post_forged_or_overlong_value_is_refused(register_url, client, meeting, form_data, field, value):
+    response = client.post(register_url, {**form_data, field: value})
 
     assert response.status_code == 200
     assert not Registration.objects.exists()
     assert 'id="error-summary"' in response.content.decode()
 
 
-def test_register_post_member_state_without_attendance_level_is_refused(client, meeting, form_data):
-    response = client.post(REGISTER, {**form_data, "imrf_attendance_level": ""})
+def test_register_post_member_state_without_attendance_level_is_refused(register_url, client, meeting, form_data):
+    response = client.post(register_url, {**form_data, "imrf_attendance_level": ""})
 
     assert "Please say at what level your country expects to attend the IMRF." in response.content.decode()
     assert not Registration.objects.exists()
 
 
-def test_register_post_fields_of_another_category_are_dropped(client, meeting, form_data):
+def test_register_post_fields_of_another_category_are_dropped(register_url, client, meeting, form_data):
     data = {
         **form_data,
         "category": "civil_society",
@@ -131,15 +131,15 @@ def test_register_post_fields_of_another_category_are_dropped(client, meeting, f
         "imrf_attendance_level": "minister",
     }
 
-    client.post(REGISTER, data)
+    client.post(register_url, data)
 
     registration = Registration.objects.get()
     assert registration.imrf_attendance_level == ""
     assert registration.accreditation_route == "ecosoc"
 
 
-def test_register_post_wishing_to_speak_needs_topic_and_coordination(client, meeting, form_data):
-    response = client.post(REGISTER, {**form_data, "wishes_to_speak": "on", "intervention_coordination": "group"})
+def test_register_post_wishing_to_speak_needs_topic_and_coordination(register_url, client, meeting, form_data):
+    response = client.post(register_url, {**form_data, "wishes_to_speak": "on", "intervention_coordination": "group"})
 
     content = response.content.decode()
     assert "Please give the topic of your intervention." in content
@@ -147,7 +147,7 @@ def test_register_post_wishing_to_speak_needs_topic_and_coordination(client, mee
     assert not Registration.objects.exists()
 
 
-def test_register_post_speaking_on_behalf_of_a_group_is_saved(client, meeting, form_data):
+def test_register_post_speaking_on_behalf_of_a_group_is_saved(register_url, client, meeting, form_data):
     data = {
         **form_data,
         "wishes_to_speak": "on",
@@ -156,45 +156,45 @@ def test_register_post_speaking_on_behalf_of_a_group_is_saved(client, meeting, f
         "intervention_group": "Western Balkans States",
     }
 
-    client.post(REGISTER, data)
+    client.post(register_url, data)
 
     registration = Registration.objects.get()
     assert registration.wishes_to_speak
     assert registration.intervention_group == "Western Balkans States"
 
 
-def test_register_post_without_csrf_token_is_refused(meeting, form_data):
+def test_register_post_without_csrf_token_is_refused(register_url, meeting, form_data):
     client = Client(enforce_csrf_checks=True)
 
-    response = client.post(REGISTER, form_data)
+    response = client.post(register_url, form_data)
 
     assert response.status_code == 403
     assert not Registration.objects.exists()
 
 
-def test_register_post_honeypot_filled_saves_nothing(client, meeting, form_data):
-    response = client.post(REGISTER, {**form_data, "website": "http://spam.example"})
+def test_register_post_honeypot_filled_saves_nothing(register_url, client, meeting, form_data):
+    response = client.post(register_url, {**form_data, "website": "http://spam.example"})
 
     assert response.status_code == 200
     assert not Registration.objects.exists()
 
 
 @override_settings(REGISTRATION_POSTS_PER_MINUTE=2)
-def test_register_post_over_the_rate_limit_is_refused(client, meeting, form_data):
-    client.post(REGISTER, {**form_data, "email": "one@example.org"})
-    client.post(REGISTER, {**form_data, "email": "two@example.org"})
+def test_register_post_over_the_rate_limit_is_refused(register_url, client, meeting, form_data):
+    client.post(register_url, {**form_data, "email": "one@example.org"})
+    client.post(register_url, {**form_data, "email": "two@example.org"})
 
-    response = client.post(REGISTER, {**form_data, "email": "three@example.org"})
+    response = client.post(register_url, {**form_data, "email": "three@example.org"})
 
     assert response.status_code == 429
     assert "Too many registrations" in response.content.decode()
     assert Registration.objects.count() == 2
 
 
-def test_register_text_in_any_script_is_escaped(client, meeting, form_data):
+def test_register_text_in_any_script_is_escaped(register_url, client, meeting, form_data):
     data = {**form_data, "organisation": "<script>alert(1)</script> جمعية المهاجرين"}
 
-    client.post(REGISTER, data)
+    client.post(register_url, data)
     registration = Registration.objects.get()
     page = client.get(reverse("registration:manage", args=[registration.manage_token])).content.decode()
 
@@ -203,11 +203,11 @@ def test_register_text_in_any_script_is_escaped(client, meeting, form_data):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; جمعية المهاجرين" in page
 
 
-def test_thanks_without_a_registration_goes_back_to_the_form(client, meeting):
-    response = client.get(reverse("registration:thanks"))
+def test_thanks_without_a_registration_goes_back_to_the_form(register_url, client, meeting):
+    response = client.get(reverse("registration:thanks", args=[meeting.slug]))
 
     assert response.status_code == 302
-    assert response["Location"] == REGISTER
+    assert response["Location"] == register_url
 
 
 def _closed_meeting():
@@ -218,7 +218,7 @@ def _closed_meeting():
 def test_register_after_deadline_shows_closed_page_with_contact(client, db):
     meeting = _closed_meeting()
 
-    response = client.get(REGISTER)
+    response = client.get(reverse("registration:register", args=[meeting.slug]))
 
     content = response.content.decode()
     assert "Registration is closed" in content
@@ -241,7 +241,7 @@ def test_register_post_after_deadline_saves_nothing(client, db):
         "privacy_consent": "on",
     }
 
-    response = client.post(REGISTER, data)
+    response = client.post(reverse("registration:register", args=[meeting.slug]), data)
 
     assert response.status_code == 403
     assert "Registration is closed" in response.content.decode()
@@ -296,7 +296,7 @@ def test_cancel_keeps_the_registration_with_cancelled_status(client, meeting):
 
 
 def test_privacy_notice_says_what_who_how_long_and_contact(client, meeting):
-    content = client.get(reverse("registration:privacy")).content.decode()
+    content = client.get(reverse("registration:privacy", args=[meeting.slug])).content.decode()
 
     for heading in ("What we keep", "Who sees it", "How long"):
         assert heading in content
@@ -304,21 +304,23 @@ def test_privacy_notice_says_what_who_how_long_and_contact(client, meeting):
     assert meeting.contact_email in content
 
 
-def test_register_radio_groups_offer_no_empty_choice(client, meeting):
-    content = client.get(REGISTER).content.decode()
+def test_register_radio_groups_offer_no_empty_choice(register_url, client, meeting):
+    content = client.get(register_url).content.decode()
 
     assert "---------" not in content
     assert 'name="gender" value=""' not in content
 
 
 @override_settings(REGISTRATION_POSTS_PER_MINUTE=1)
-def test_register_post_still_works_when_the_throttle_cache_is_down(client, meeting, form_data, monkeypatch):
+def test_register_post_still_works_when_the_throttle_cache_is_down(
+    register_url, client, meeting, form_data, monkeypatch
+):
     def unreachable(*args, **kwargs):
         raise ConnectionError("cache server unreachable")
 
     monkeypatch.setattr("registration.throttle.cache.add", unreachable)
 
-    response = client.post(REGISTER, form_data)
+    response = client.post(register_url, form_data)
 
     assert response.status_code == 302
     assert Registration.objects.count() == 1

@@ -1,6 +1,7 @@
 """Management command: load the “100 Days to the IMRF” meeting from its data file."""
 
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from agenda.services import UPCOMING_LEAD_DAYS, meeting_load_imrf
@@ -15,14 +16,23 @@ class Command(BaseCommand):
             action="store_true",
             help=f"Shift every date so the meeting is {UPCOMING_LEAD_DAYS} days ahead and registration is open.",
         )
+        parser.add_argument(
+            "--slug",
+            help="Load the concept note as the meeting at /SLUG/ (created, or updated when it exists) instead of "
+            "the data file's own meeting: for demonstrations and tests.",
+        )
 
-    def handle(self, *args, upcoming=False, **options):
+    def handle(self, *args, upcoming=False, slug=None, **options):
         today = timezone.localdate() if upcoming else None
-        meeting = meeting_load_imrf(today=today)
+        try:
+            meeting = meeting_load_imrf(today=today, slug=slug)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         when = timezone.localtime(meeting.starts_at, meeting.tzinfo)
         deadline = meeting.registration_deadline
         self.stdout.write(
             self.style.SUCCESS(
-                f"Loaded “{meeting.title}” on {when:%A %d %B %Y, %H:%M %Z}; registration until {deadline:%d %B %Y}."
+                f"Loaded “{meeting.title}” at /{meeting.slug}/ on {when:%A %d %B %Y, %H:%M %Z}; "
+                f"registration until {deadline:%d %B %Y}."
             )
         )
