@@ -8,8 +8,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from agenda.data import DATA_DIR
 from agenda.models import GcmObjective
-from agenda.services import DATA_DIR, meeting_load_imrf
+from agenda.services import meeting_load_imrf
+from tests.agenda.pages import IMRF_SLUG
 from tests.french_punctuation import french_punctuation_faults, page_text
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +31,10 @@ def meeting():
 
 
 def _get(path, language):
+    """The page at `path` of the concept note's meeting (`/agenda/` is `/<slug>/agenda/`)."""
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return client.get(path)
+    return client.get(f"/{IMRF_SLUG}{path}")
 
 
 def _text(path, language):

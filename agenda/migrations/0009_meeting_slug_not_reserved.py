@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agenda', '0007_meetings_published_team_and_form_sections'),
+        ('agenda', '0008_translated_speaker_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
