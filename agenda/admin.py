@@ -5,11 +5,22 @@ Texts shown to participants are entered per language (agenda/translation.py): ea
 language, e.g. “title [en]” and “title [fr]”; one left empty shows the English text on the site.
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
+from . import services
+from .admin_scope import MeetingScopedAdminMixin
+from .copying import meeting_copy
 from .models import (
     AgendaItem,
     GcmObjective,
@@ -57,8 +68,28 @@ class NoteFootnoteInline(TranslationStackedInline):
     extra = 0
 
 
+class MeetingCopyForm(forms.Form):
+    slug = forms.SlugField(label=_("slug of the new meeting"), max_length=50, help_text=_("Its address: /slug/."))
+    title = forms.CharField(
+        label=_("title of the new meeting"), max_length=200, help_text=_("Translate it on the new meeting's page.")
+    )
+    starts_on = forms.DateField(
+        label=_("day the new meeting starts"),
+        widget=AdminDateWidget,
+        help_text=_("Every date of the agenda moves by as many days; times of day stay as they are."),
+    )
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if Meeting.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("Another meeting already has this slug."))
+        return slug
+
+
 @admin.register(Meeting)
-class MeetingAdmin(TranslationAdmin):
+class MeetingAdmin(MeetingScopedAdminMixin, TranslationAdmin):
+    meeting_lookup = "pk"
+    actions = ("copy_meeting", "publish", "unpublish")
     list_display = ("title", "starts_at", "registration_deadline", "is_published", "requires_approval")
     list_filter = ("is_published", "format", "requires_approval")
     search_fields = ("title", "short_name", "slug")
@@ -105,6 +136,77 @@ class MeetingAdmin(TranslationAdmin):
         (_("Record"), {"fields": ("updated_at",)}),
     )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Whoever creates a meeting works on it; without this an organiser's new meeting would vanish from their lists.
+        if not change and not request.user.is_superuser:
+            form.instance.team.add(request.user)
+
+    @admin.action(description=_("Copy the selected meeting as a draft for the next one"), permissions=["add"])
+    def copy_meeting(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one meeting to copy."), messages.WARNING)
+            return None
+        return HttpResponseRedirect(reverse("admin:agenda_meeting_copy", args=[queryset.get().pk]))
+
+    def _publish(self, request, queryset, *, published, done):
+        changed = sum(services.meeting_publish(meeting=meeting, published=published) for meeting in queryset)
+        self.message_user(request, done(changed) % {"count": changed}, messages.SUCCESS)
+
+    @admin.action(description=_("Publish the selected meetings on the public site"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._publish(
+            request,
+            queryset,
+            published=True,
+            done=lambda n: ngettext("%(count)d meeting published.", "%(count)d meetings published.", n),
+        )
+
+    @admin.action(description=_("Take the selected meetings off the public site (drafts)"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._publish(
+            request,
+            queryset,
+            published=False,
+            done=lambda n: ngettext(
+                "%(count)d meeting made a draft again.", "%(count)d meetings made drafts again.", n
+            ),
+        )
+
+    def copy_view(self, request, object_id):
+        """The copy's slug, title and first day asked for, then `meeting_copy`; only a meeting the user works on."""
+        meeting = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = MeetingCopyForm(
+            request.POST or None,
+            initial={"slug": f"{meeting.slug}-copy"[:50], "title": meeting.title},
+        )
+        if request.method == "POST" and form.is_valid():
+            copy = meeting_copy(meeting=meeting, **form.cleaned_data)
+            self.log_addition(request, copy, [{"added": {}}])
+            self.message_user(
+                request,
+                _("“%(title)s” is copied as a draft: check it, then publish it.") % {"title": copy.title},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:agenda_meeting_change", args=[copy.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Copy “%(title)s”") % {"title": meeting.title},
+            "opts": self.opts,
+            "original": meeting,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/agenda/meeting/copy.html", context)
+
+    def get_urls(self):
+        return [
+            path("<int:object_id>/copy/", self.admin_site.admin_view(self.copy_view), name="agenda_meeting_copy"),
+            *super().get_urls(),
+        ]
+
 
 class SpeakerInline(TranslationTabularInline):
     model = Speaker
@@ -114,7 +216,7 @@ class SpeakerInline(TranslationTabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(TranslationAdmin):
+class AgendaItemAdmin(MeetingScopedAdminMixin, TranslationAdmin):
     list_display = ("starts_at", "ends_at", "short_title", "meeting")
     list_display_links = ("starts_at", "short_title")
     list_filter = ("meeting",)
@@ -136,7 +238,7 @@ class ImrfSessionPointInline(TranslationStackedInline):
 
 
 @admin.register(ImrfSession)
-class ImrfSessionAdmin(TranslationAdmin):
+class ImrfSessionAdmin(MeetingScopedAdminMixin, TranslationAdmin):
     list_display = ("date", "period", "title", "facilitator", "meeting")
     list_filter = ("meeting", "period")
     list_select_related = ("meeting",)
@@ -145,7 +247,7 @@ class ImrfSessionAdmin(TranslationAdmin):
 
 
 @admin.register(Roundtable)
-class RoundtableAdmin(TranslationAdmin):
+class RoundtableAdmin(MeetingScopedAdminMixin, TranslationAdmin):
     list_display = ("number", "name", "un_agencies", "meeting")
     list_filter = ("meeting",)
     list_select_related = ("meeting",)
@@ -169,7 +271,7 @@ class NoteParagraphInline(TranslationStackedInline):
 
 
 @admin.register(NoteSection)
-class NoteSectionAdmin(TranslationAdmin):
+class NoteSectionAdmin(MeetingScopedAdminMixin, TranslationAdmin):
     list_display = ("position", "heading", "meeting")
     list_display_links = ("position", "heading")
     list_filter = ("meeting",)
@@ -179,7 +281,7 @@ class NoteSectionAdmin(TranslationAdmin):
 
 
 @admin.register(NoteLink)
-class NoteLinkAdmin(admin.ModelAdmin):
+class NoteLinkAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
     """Every address the note's texts name, on one list, so organisers can fill them in one go."""
 
     list_display = ("key", "url", "meeting")

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from .cache import Built, cached
@@ -84,13 +84,6 @@ def roundtables_list(*, meeting: Meeting):
     return meeting.roundtables.prefetch_related("objectives").order_by("number")
 
 
-def meeting_list_with_chosen(*, meeting_id: str | None) -> tuple[list[Meeting], Meeting | None]:
-    """Every meeting, latest first, and the one whose id is `meeting_id` (the latest when none matches)."""
-    meetings = list(Meeting.objects.order_by("-starts_at"))
-    chosen = next((meeting for meeting in meetings if str(meeting.pk) == meeting_id), None)
-    return meetings, chosen or (meetings[0] if meetings else None)
-
-
 def meeting_any_moderated() -> bool:
     """Whether any meeting asks organisers to approve each registration."""
     return Meeting.objects.filter(requires_approval=True).exists()
@@ -132,3 +125,31 @@ def concept_note_get(*, meeting: Meeting) -> ConceptNote:
         sections=sections,
         footnotes=[(footnote, html, footnote.number in renderer.referenced) for footnote, html in rendered],
     )
+
+
+def meetings_for_user(user) -> QuerySet[Meeting]:
+    """The meetings `user` works on in the admin: every one for a superuser, else those whose team they are in.
+
+    The one question every organiser page asks before showing anything; what a user may do there is
+    still their groups' permissions. A staff user in no team gets none, not all.
+    """
+    if not (user.is_active and user.is_staff):
+        return Meeting.objects.none()
+    if user.is_superuser:
+        return Meeting.objects.all()
+    return Meeting.objects.filter(team=user)
+
+
+def meeting_for_user_chosen(*, user, meeting_id: str | None) -> tuple[list[Meeting], Meeting | None]:
+    """The user's meetings, latest first, and the one asked for by id (the latest when none is asked for).
+
+    An id that is not one of the user's meetings raises Http404, the answer to a meeting that does
+    not exist: a user cannot tell another team's meeting from a missing one.
+    """
+    meetings = list(meetings_for_user(user).order_by("-starts_at"))
+    if not meeting_id:
+        return meetings, (meetings[0] if meetings else None)
+    chosen = next((meeting for meeting in meetings if str(meeting.pk) == meeting_id), None)
+    if chosen is None:
+        raise Http404("No such meeting.")
+    return meetings, chosen

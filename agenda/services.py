@@ -301,3 +301,15 @@ def _concept_note_load(*, meeting: Meeting, note: dict) -> None:
                 **localized("text", paragraph["text"]),
             },
         )
+
+
+def meeting_publish(*, meeting: Meeting, published: bool = True) -> bool:
+    """Put a meeting on the public site (or, with `published=False`, back to a draft); return whether it changed.
+
+    Saved, not updated in bulk, so the page cache hears of it (agenda/signals.py).
+    """
+    if meeting.is_published == published:
+        return False
+    meeting.is_published = published
+    meeting.save(update_fields=["is_published", "updated_at"])
+    return True

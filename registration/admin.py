@@ -10,6 +10,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from django_countries.filters import CountryFilter
 from modeltranslation.admin import TranslationAdmin
 
+from agenda.admin_scope import MeetingFilter, MeetingScopedAdminMixin
 from agenda.selectors import meeting_any_moderated
 
 from . import moderation, outbox, services
@@ -47,7 +48,7 @@ def _admin_fields(section):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ProtectedAnswersAdminMixin, RegistrationPagesMixin, admin.ModelAdmin):
+class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, RegistrationPagesMixin, admin.ModelAdmin):
     form = RegistrationAdminForm
     list_display = (
         "name",
@@ -73,7 +74,8 @@ class RegistrationAdmin(ProtectedAnswersAdminMixin, RegistrationPagesMixin, admi
         "listed_publicly",
         ConfirmationEmailFilter,
         "created_at",
-        "meeting",
+        # Only the meetings of the rows the user may see, not every meeting's title.
+        ("meeting", MeetingFilter),
     )
     search_fields = ("first_name", "last_name", "email", "organisation")
     date_hierarchy = "created_at"
@@ -251,7 +253,7 @@ admin.site.register(OutgoingEmail, OutgoingEmailAdmin)
 
 
 @admin.register(Reminder)
-class ReminderAdmin(TranslationAdmin):
+class ReminderAdmin(MeetingScopedAdminMixin, TranslationAdmin):
     """A reminder's subject and body are written once per language (registration/translation.py)."""
 
     list_display = ("subject", "meeting", "kind", "days_before", "local_time", "minutes_before", "sends_at")

@@ -5,6 +5,8 @@ from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from agenda.admin_scope import MeetingScopedAdminMixin
+
 from . import outbox
 from .access import ProtectedAnswersAdminMixin, can_see_diversity
 from .admin_filters import EstimatedCountPaginator
@@ -51,9 +53,11 @@ class OutgoingEmailInline(SecretLinksHidden, admin.TabularInline):
         return False
 
 
-class OutgoingEmailAdmin(ProtectedAnswersAdminMixin, SecretLinksHidden, admin.ModelAdmin):
+class OutgoingEmailAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, SecretLinksHidden, admin.ModelAdmin):
     list_display = ("created_at", "kind", "to_email", "subject_shown", "status", "attempts", "sent_at")
-    list_filter = ("status", "kind", "created_at")
+    list_filter = ("status", "kind", "created_at", "registration__meeting")
+    # Every email the site writes is about one registration, so its meeting is the registration's.
+    meeting_lookup = "registration__meeting"
     # Not the subject or the texts: a search for part of a token would tell which email holds it,
     # and so the token itself, a character at a time.
     search_fields = ("to_email",)

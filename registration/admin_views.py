@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agenda.selectors import meeting_list_with_chosen
+from agenda.selectors import meeting_for_user_chosen
 
 from . import charts
 from .access import can_see_diversity
@@ -60,7 +60,8 @@ class RegistrationPagesMixin:
     def dashboard_view(self, request):
         if not request.user.has_perm("registration.view_dashboard"):
             raise PermissionDenied
-        meetings, meeting = meeting_list_with_chosen(meeting_id=request.GET.get("meeting"))
+        # Another team's meeting in the address is a 404, never its figures.
+        meetings, meeting = meeting_for_user_chosen(user=request.user, meeting_id=request.GET.get("meeting"))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Registrations dashboard"),

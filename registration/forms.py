@@ -16,7 +16,7 @@ from agenda.models import InterpretationLanguage, Meeting
 from .countries import unece_member_states
 from .models import Registration
 from .rules import CONSENT_BOX, STAKEHOLDER_CATEGORIES, RuleCheck, registration_rules_check
-from .sections import PARTICIPANT_FIELDS, REGISTRATION_SECTIONS
+from .sections import PARTICIPANT_FIELDS, sections_for_meeting
 
 
 def country_choices():
@@ -168,11 +168,27 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
     def __init__(self, *args, meeting: Meeting, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.meeting = meeting
+        self.sections = sections_for_meeting(meeting)
+        # A section the meeting does not ask is not on the form at all: a POST of its fields is ignored,
+        # so nothing is stored for them and the rules, which check only what they get, ask nothing of them.
+        asked = {name for section in self.sections for name in section.fields}
+        for name in PARTICIPANT_FIELDS:
+            if name not in asked:
+                del self.fields[name]
+        protected_sections = [section.key for section in self.sections if section.key in ("diversity", "accessibility")]
+        # The consent box follows the last question it covers.
+        self.consent_section = protected_sections[-1] if protected_sections else None
+        if self.consent_section is None:
+            del self.fields[CONSENT_BOX]
         self.fields["listening_language"].queryset = meeting.interpretation_languages.order_by("position", "name")
         self.fields["category"].choices = [("", _("Choose a category")), *Registration.Category.choices]
         for name in ("imrf_attendance_level", "accreditation_route", "age_group"):
+            if name not in self.fields:
+                continue
             self.fields[name].choices = [("", _("Choose one")), *self.fields[name].choices[1:]]
         for name in ("gender", "disability", "migrant_or_diaspora", "youth", "intervention_coordination"):
+            if name not in self.fields:
+                continue
             # RadioSelect from a blank-able model field offers an empty "---------" radio: drop it.
             self.fields[name].choices = [choice for choice in self.fields[name].choices if choice[0]]
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -182,7 +198,7 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
         self.fields["job_title"].widget.attrs["autocomplete"] = "organization-title"
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
-        self.initial.setdefault("diversity_consent", bool(self.instance.diversity_consent_at))
+        self.initial.setdefault(CONSENT_BOX, bool(self.instance.diversity_consent_at))
         if self.instance.pk:
             # Consent was given when registering; changing the registration keeps it.
             del self.fields["privacy_consent"]
@@ -197,7 +213,7 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
         helper.layout = Layout(
             *(
                 Fieldset(section.title, *self._section_items(section), css_class="form-section")
-                for section in REGISTRATION_SECTIONS
+                for section in self.sections
             ),
             Div("website", css_class="hp-field"),
             Submit("submit", submit_label, css_class="btn-lg"),
@@ -218,7 +234,7 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
                 items.append(Div(*(_shown_when(field) for field in SPEAKING_FIELDS), data_show_when_speaking="true"))
             elif name not in SPEAKING_FIELDS:
                 items.append(_shown_when(name))
-        if section.key == "accessibility":
+        if section.key == self.consent_section:
             items.append(CONSENT_BOX)
         return items
 

@@ -148,3 +148,16 @@ def reminder_create_defaults(*, meeting: Meeting) -> list[Reminder]:
         )
     )
     return Reminder.objects.bulk_create(reminders)
+
+
+def reminder_copy_all(*, source: Meeting, copy: Meeting) -> list[Reminder]:
+    """`source`'s reminders, in every language, as `copy`'s only ones (in place of a new meeting's defaults).
+
+    Reminders are set relative to the meeting's start, so they follow the copy's new date unchanged.
+    """
+    copy.reminders.all().delete()
+    reminders = list(source.reminders.all())
+    for reminder in reminders:
+        reminder.pk = None
+        reminder.meeting = copy
+    return Reminder.objects.bulk_create(reminders)

@@ -37,3 +37,19 @@ REGISTRATION_SECTIONS = (
 
 # Every field a participant fills in, in form order.
 PARTICIPANT_FIELDS = tuple(name for section in REGISTRATION_SECTIONS for name in section.fields)
+
+# The sections a meeting may leave out of its form, each with the meeting's switch that asks it.
+OPTIONAL_SECTIONS = {
+    "diversity": "asks_diversity",
+    "accessibility": "asks_accessibility",
+    "floor": "asks_to_take_the_floor",
+}
+
+
+def sections_for_meeting(meeting) -> tuple[Section, ...]:
+    """The sections `meeting`'s form asks, in order: every one but the optional sections it switched off."""
+    return tuple(
+        section
+        for section in REGISTRATION_SECTIONS
+        if section.key not in OPTIONAL_SECTIONS or getattr(meeting, OPTIONAL_SECTIONS[section.key])
+    )

@@ -62,6 +62,12 @@ class MeetingFactory(factory.django.DjangoModelFactory):
         ]
         self.interpretation_languages.set(languages)
 
+    @factory.post_generation
+    def team(self, create, extracted, **kwargs):
+        """`team=[user, …]`: the users who work on this meeting in the admin."""
+        if create and extracted:
+            self.team.set(extracted)
+
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -29,7 +29,7 @@ def meeting(db):
 
 def _signed_in(client, *, group=ORGANISERS):
     """Through the login form, as a browser would: force_login fails on PostgreSQL (see below)."""
-    user = user_create(username=group.lower(), group=group)
+    user = user_create(username=group.lower(), group=group, in_every_team=True)
     user.set_password("correct horse battery staple")
     user.save()
     client.post(reverse("admin:login"), {"username": user.username, "password": "correct horse battery staple"})
@@ -136,7 +136,7 @@ def test_admin_search_with_a_nul_byte_is_not_a_server_error(meeting):
 
 @pytest.mark.postgres
 def test_organiser_signing_in_over_a_unix_socket_is_not_a_server_error(meeting):
-    user = user_create(username="organiser", group=ORGANISERS)
+    user = user_create(username="organiser", group=ORGANISERS, in_every_team=True)
     user.set_password("correct horse battery staple")
     user.save()
     client = Client(REMOTE_ADDR="", raise_request_exception=False)
@@ -152,7 +152,7 @@ def test_organiser_signing_in_over_a_unix_socket_is_not_a_server_error(meeting):
 def test_force_login_as_every_admin_test_does_works_on_postgresql(meeting):
     client = Client()
 
-    client.force_login(user_create(username="organiser", group=ORGANISERS))
+    client.force_login(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
 
     assert client.get(reverse("admin:registration_registration_changelist")).status_code == 200
 

@@ -13,10 +13,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 @pytest.fixture
-def organiser_page(live_server, new_page):
-    """A page signed in as an Organiser, through a session made by the test client."""
+def organiser_page(live_server, new_page, registrations):
+    """A page signed in as an Organiser of the meeting, through a session made by the test client."""
     client = Client()
-    client.force_login(user_create(username="organiser", group=ORGANISERS))
+    client.force_login(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
     page = new_page()
     page.context.add_cookies(
         [

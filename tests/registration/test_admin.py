@@ -24,8 +24,8 @@ def _change_url(registration):
 
 
 @pytest.fixture
-def organiser(client):
-    user = user_create(username="organiser", group=ORGANISERS)
+def organiser(client, meeting):
+    user = user_create(username="organiser", group=ORGANISERS, in_every_team=True)
     client.force_login(user)
     return user
 
@@ -139,8 +139,10 @@ def test_changelist_filters_and_search_find_the_one_registration(client, organis
 
 
 def test_diversity_filters_need_the_diversity_permission(client, meeting):
-    organiser = user_create(username="organiser", group=ORGANISERS)
-    trusted = user_create(username="trusted", group=ORGANISERS, permissions=["registration.view_diversity_answers"])
+    organiser = user_create(username="organiser", group=ORGANISERS, in_every_team=True)
+    trusted = user_create(
+        username="trusted", group=ORGANISERS, permissions=["registration.view_diversity_answers"], in_every_team=True
+    )
     RegistrationFactory(meeting=meeting)
 
     client.force_login(organiser)
@@ -154,7 +156,7 @@ def test_diversity_filters_need_the_diversity_permission(client, meeting):
 
 @pytest.mark.parametrize(("extra", "visible"), [([], False), (["registration.view_diversity_answers"], True)])
 def test_detail_page_shows_diversity_answers_only_with_the_permission(client, meeting, extra, visible):
-    client.force_login(user_create(username="organiser", group=ORGANISERS, permissions=extra))
+    client.force_login(user_create(username="organiser", group=ORGANISERS, permissions=extra, in_every_team=True))
     registration = RegistrationFactory(
         meeting=meeting, age_group=Registration.AgeGroup.UNDER_25, gender_self_description="Two-spirit"
     )
@@ -169,7 +171,9 @@ def test_detail_page_shows_diversity_answers_only_with_the_permission(client, me
 
 
 def test_detail_page_is_grouped_like_the_form_with_read_only_audit_fields(client, meeting):
-    trusted = user_create(username="trusted", group=ORGANISERS, permissions=["registration.view_diversity_answers"])
+    trusted = user_create(
+        username="trusted", group=ORGANISERS, permissions=["registration.view_diversity_answers"], in_every_team=True
+    )
     client.force_login(trusted)
     registration = RegistrationFactory(meeting=meeting)
 
@@ -270,7 +274,7 @@ def test_approve_and_decline_actions_appear_only_when_a_meeting_is_moderated(cli
 def test_approve_action_activates_pending_registrations_and_emails_the_decision(
     client, organiser, django_capture_on_commit_callbacks
 ):
-    meeting = MeetingFactory(requires_approval=True)
+    meeting = MeetingFactory(requires_approval=True, team=[organiser])
     pending = RegistrationFactory(meeting=meeting, status=Registration.Status.PENDING)
     active = RegistrationFactory(meeting=meeting)
 
@@ -285,7 +289,7 @@ def test_approve_action_activates_pending_registrations_and_emails_the_decision(
 
 
 def test_decline_action_declines_pending_registrations(client, organiser):
-    meeting = MeetingFactory(requires_approval=True)
+    meeting = MeetingFactory(requires_approval=True, team=[organiser])
     pending = RegistrationFactory(meeting=meeting, status=Registration.Status.PENDING)
 
     client.post(CHANGELIST, {"action": "decline", "_selected_action": [pending.pk]})
@@ -429,7 +433,12 @@ def test_organiser_edit_stores_the_email_without_the_spaces_of_a_paste(client, o
 
 def test_organiser_cannot_record_a_diversity_answer_the_participant_did_not_consent_to(client, meeting):
     client.force_login(
-        user_create(username="trusted", group=ORGANISERS, permissions=["registration.view_diversity_answers"])
+        user_create(
+            username="trusted",
+            group=ORGANISERS,
+            permissions=["registration.view_diversity_answers"],
+            in_every_team=True,
+        )
     )
     registration = RegistrationFactory(meeting=meeting, gender="", diversity_consent_at=None)
 
@@ -463,7 +472,9 @@ def test_organiser_edit_emails_the_participant_only_when_the_box_is_ticked(
 
 def test_organiser_corrects_a_registration_after_the_deadline(client, organiser):
     starts = timezone.now() - datetime.timedelta(days=2)
-    closed = MeetingFactory(starts_at=starts, registration_deadline=(starts - datetime.timedelta(days=7)).date())
+    closed = MeetingFactory(
+        starts_at=starts, registration_deadline=(starts - datetime.timedelta(days=7)).date(), team=[organiser]
+    )
     registration = RegistrationFactory(meeting=closed, last_name="Smiht")
 
     response = _post_change(client, registration, last_name="Smith")

@@ -44,7 +44,7 @@ def test_roles_migration_creates_the_two_groups_with_their_permissions():
 
 @pytest.mark.parametrize("url", [CHANGELIST, DASHBOARD, EXPORT_CSV, EXPORT_XLSX, SPEAKERS_CSV])
 def test_organiser_reaches_list_dashboard_and_exports(client, registration, url):
-    client.force_login(user_create(username="organiser", group=ORGANISERS))
+    client.force_login(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
 
     response, body = _get(client, url)
 
@@ -53,7 +53,7 @@ def test_organiser_reaches_list_dashboard_and_exports(client, registration, url)
 
 
 def test_organiser_opens_a_registration_but_cannot_add_or_delete(client, registration):
-    client.force_login(user_create(username="organiser", group=ORGANISERS))
+    client.force_login(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
 
     change = client.get(reverse("admin:registration_registration_change", args=[registration.pk]))
     add = client.get(reverse("admin:registration_registration_add"))
@@ -66,7 +66,7 @@ def test_organiser_opens_a_registration_but_cannot_add_or_delete(client, registr
 
 
 def test_viewer_reaches_the_dashboard_only(client, registration):
-    client.force_login(user_create(username="viewer", group=VIEWERS))
+    client.force_login(user_create(username="viewer", group=VIEWERS, in_every_team=True))
 
     dashboard, _body = _get(client, DASHBOARD)
     changelist, _ = _get(client, CHANGELIST)
@@ -85,7 +85,7 @@ def test_viewer_reaches_the_dashboard_only(client, registration):
 
 
 def test_viewer_finds_the_dashboard_linked_from_the_admin_index(client):
-    client.force_login(user_create(username="viewer", group=VIEWERS))
+    client.force_login(user_create(username="viewer", group=VIEWERS, in_every_team=True))
 
     response = client.get(reverse("admin:index"))
 
@@ -122,7 +122,7 @@ def test_anonymous_visitor_is_sent_to_the_admin_login(client, registration):
 
 
 def test_admin_login_locks_out_after_five_wrong_passwords(client):
-    user = user_create(username="organiser", group=ORGANISERS)
+    user = user_create(username="organiser", group=ORGANISERS, in_every_team=True)
     user.set_password("correct horse battery staple")
     user.save()
     login = reverse("admin:login")
@@ -137,7 +137,7 @@ def test_admin_login_locks_out_after_five_wrong_passwords(client):
 
 def test_admin_login_lockout_is_per_username(client):
     for username in ("organiser", "viewer"):
-        user = user_create(username=username, group=ORGANISERS)
+        user = user_create(username=username, group=ORGANISERS, in_every_team=True)
         user.set_password("correct horse battery staple")
         user.save()
     login = reverse("admin:login")

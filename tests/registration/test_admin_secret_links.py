@@ -22,8 +22,8 @@ REGISTRATION_CHANGELIST = reverse("admin:registration_registration_changelist")
 
 
 @pytest.fixture
-def organiser(client):
-    client.force_login(user_create(username="organiser", group=ORGANISERS))
+def organiser(client, meeting):
+    client.force_login(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
     return client
 
 

@@ -84,7 +84,7 @@ def _body(response) -> str:
 @pytest.mark.parametrize("url", LIST_AND_EXPORTS)
 @pytest.mark.parametrize(("group", "refusal"), [(ORGANISERS, 400), (VIEWERS, 403)])
 def test_filtering_by_a_protected_answer_is_refused_in_the_list_and_every_export(client, target, url, group, refusal):
-    client.force_login(user_create(username="someone", group=group))
+    client.force_login(user_create(username="someone", group=group, in_every_team=True))
 
     answered = {str(attack): client.get(url, attack) for attack in ATTACKS}
 
@@ -94,7 +94,9 @@ def test_filtering_by_a_protected_answer_is_refused_in_the_list_and_every_export
 
 
 def test_permitted_user_filters_the_list_and_exports_by_protected_answers(client, target):
-    client.force_login(user_create(username="trusted", group=ORGANISERS, permissions=TRUSTED_PERMISSIONS))
+    client.force_login(
+        user_create(username="trusted", group=ORGANISERS, permissions=TRUSTED_PERMISSIONS, in_every_team=True)
+    )
 
     listed = client.get(CHANGELIST, {"disability__exact": "yes", "gender__exact": "non_binary"})
     exported = client.get(LIST_AND_EXPORTS[1], {"needs_captions__exact": "1"})
@@ -111,10 +113,12 @@ def test_the_list_cannot_be_sorted_by_gender_without_the_permission(client, meet
     for first_name, last_name, gender in (("A", "Zed", "man"), ("B", "Young", "woman"), ("C", "Xavier", "non_binary")):
         RegistrationFactory(meeting=meeting, first_name=first_name, last_name=last_name, gender=gender)
     by_gender = [["A", "C", "B"], ["B", "C", "A"]]
-    client.force_login(user_create(username="trusted", group=ORGANISERS, permissions=TRUSTED_PERMISSIONS))
+    client.force_login(
+        user_create(username="trusted", group=ORGANISERS, permissions=TRUSTED_PERMISSIONS, in_every_team=True)
+    )
     gender_column = client.get(CHANGELIST).context["cl"].list_display.index("gender")
     trusted = client.get(CHANGELIST, {"o": str(gender_column)})
-    client.force_login(user_create(username="organiser", group=ORGANISERS))
+    client.force_login(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
 
     orders = {
         ordering: [r.first_name for r in client.get(CHANGELIST, {"o": ordering}).context["cl"].result_list]
@@ -129,7 +133,7 @@ def test_the_list_cannot_be_sorted_by_gender_without_the_permission(client, meet
 
 @pytest.mark.parametrize("words", ["Two-spirit", "Braille agenda"])
 def test_search_does_not_find_people_by_a_free_text_answer(client, target, words):
-    client.force_login(user_create(username="organiser", group=ORGANISERS))
+    client.force_login(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
 
     listed = client.get(CHANGELIST, {"q": words})
     exported = client.get(LIST_AND_EXPORTS[1], {"q": words})
@@ -140,7 +144,7 @@ def test_search_does_not_find_people_by_a_free_text_answer(client, target, words
 
 @pytest.mark.parametrize(("permissions", "visible"), [([], False), (TRUSTED_PERMISSIONS, True)])
 def test_detail_page_shows_protected_answers_only_with_the_permission(client, target, permissions, visible):
-    client.force_login(user_create(username="organiser", group=ORGANISERS, permissions=permissions))
+    client.force_login(user_create(username="organiser", group=ORGANISERS, permissions=permissions, in_every_team=True))
 
     content = client.get(reverse("admin:registration_registration_change", args=[target.pk])).content.decode()
 
@@ -152,7 +156,7 @@ def test_detail_page_shows_protected_answers_only_with_the_permission(client, ta
 
 
 def test_detail_page_is_refused_to_a_viewer(client, target):
-    client.force_login(user_create(username="viewer", group=VIEWERS))
+    client.force_login(user_create(username="viewer", group=VIEWERS, in_every_team=True))
 
     response = client.get(reverse("admin:registration_registration_change", args=[target.pk]))
 
@@ -161,7 +165,7 @@ def test_detail_page_is_refused_to_a_viewer(client, target):
 
 
 def test_a_forged_edit_cannot_change_protected_answers(client, target):
-    client.force_login(user_create(username="organiser", group=ORGANISERS))
+    client.force_login(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
     url = reverse("admin:registration_registration_change", args=[target.pk])
     form = client.get(url).context["adminform"].form
     data = {name: form[name].value() for name in form.fields}
@@ -187,7 +191,7 @@ def test_email_outbox_shows_the_accessibility_needs_in_a_body_only_with_the_perm
         subject="Your registration",
         body_text="Accessibility needs: Braille agenda",
     )
-    client.force_login(user_create(username="organiser", group=ORGANISERS, permissions=permissions))
+    client.force_login(user_create(username="organiser", group=ORGANISERS, permissions=permissions, in_every_team=True))
 
     detail = client.get(reverse("admin:registration_outgoingemail_change", args=[email.pk]))
     filtered = client.get(reverse("admin:registration_outgoingemail_changelist"), {"registration__disability": "yes"})
@@ -225,7 +229,7 @@ def lone_trade_unionist(meeting):
 
 @pytest.mark.parametrize("group", [VIEWERS, ORGANISERS])
 def test_dashboard_does_not_single_out_a_non_binary_trade_unionist(client, lone_trade_unionist, group):
-    client.force_login(user_create(username="someone", group=group))
+    client.force_login(user_create(username="someone", group=group, in_every_team=True))
 
     content = client.get(DASHBOARD).content.decode()
 
@@ -240,7 +244,7 @@ def test_dashboard_does_not_single_out_a_non_binary_trade_unionist(client, lone_
 
 
 def test_dashboard_totals_do_not_let_a_hidden_count_be_subtracted_back(client, lone_trade_unionist):
-    client.force_login(user_create(username="viewer", group=VIEWERS))
+    client.force_login(user_create(username="viewer", group=VIEWERS, in_every_team=True))
 
     content = client.get(DASHBOARD).content.decode()
 
@@ -258,7 +262,7 @@ def test_dashboard_totals_do_not_let_a_hidden_count_be_subtracted_back(client, l
 
 
 def test_dashboard_hides_a_lone_accessibility_or_disability_answer(client, lone_trade_unionist):
-    client.force_login(user_create(username="viewer", group=VIEWERS))
+    client.force_login(user_create(username="viewer", group=VIEWERS, in_every_team=True))
 
     content = client.get(DASHBOARD).content.decode()
 
@@ -272,7 +276,7 @@ def test_dashboard_hides_a_lone_accessibility_or_disability_answer(client, lone_
 
 
 def test_dashboard_shows_no_one_s_words_about_another_language(client, meeting):
-    client.force_login(user_create(username="viewer", group=VIEWERS))
+    client.force_login(user_create(username="viewer", group=VIEWERS, in_every_team=True))
     RegistrationFactory(
         meeting=meeting,
         country="MD",
@@ -291,7 +295,7 @@ def test_dashboard_shows_no_one_s_words_about_another_language(client, meeting):
 
 
 def test_dashboard_names_a_language_only_once_five_people_ask_for_it(client, meeting):
-    client.force_login(user_create(username="viewer", group=VIEWERS))
+    client.force_login(user_create(username="viewer", group=VIEWERS, in_every_team=True))
     for _index in range(5):
         RegistrationFactory(meeting=meeting, other_language=" romani ", other_language_reason="Family reasons.")
     RegistrationFactory(meeting=meeting, other_language="Ladino")

@@ -31,8 +31,8 @@ def _speakers_url(format_id):
 
 
 @pytest.fixture
-def organiser(client):
-    user = user_create(username="organiser", group=ORGANISERS)
+def organiser(client, meeting):
+    user = user_create(username="organiser", group=ORGANISERS, in_every_team=True)
     client.force_login(user)
     return user
 
@@ -137,7 +137,7 @@ def test_export_has_one_column_per_field_and_no_manage_token(client, organiser, 
 
 @pytest.mark.parametrize(("extra", "visible"), [([], False), (["registration.view_diversity_answers"], True)])
 def test_export_includes_diversity_answers_only_with_the_permission(client, meeting, extra, visible):
-    client.force_login(user_create(username="organiser", group=ORGANISERS, permissions=extra))
+    client.force_login(user_create(username="organiser", group=ORGANISERS, permissions=extra, in_every_team=True))
     RegistrationFactory(meeting=meeting, age_group=Registration.AgeGroup.UNDER_25)
 
     rows = _csv_rows(client.get(_export_url("csv")))

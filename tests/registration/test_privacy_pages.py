@@ -147,7 +147,7 @@ def _change_form_data(response):
 
 def test_organiser_cannot_turn_a_decline_into_a_cancellation_in_the_admin(client, declined):
     # A cancelled status the participant did not set would let them restore the registration.
-    client.force_login(user_create(username="organiser", group=ORGANISERS))
+    client.force_login(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
     url = reverse("admin:registration_registration_change", args=[declined.pk])
     data = _change_form_data(client.get(url))
 

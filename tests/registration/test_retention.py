@@ -35,7 +35,7 @@ def _past_meeting(days_ago):
 def past_meeting():
     """A meeting that ended 100 days ago, with three registrations, their emails and an admin change."""
     meeting = _past_meeting(100)
-    organiser = user_create(username="organiser", group=ORGANISERS)
+    organiser = user_create(username="organiser", group=ORGANISERS, in_every_team=True)
     for index, person in enumerate(PERSONAL):
         registration = RegistrationFactory(
             meeting=meeting,
@@ -198,7 +198,7 @@ def test_registrations_anonymise_past_twice_changes_nothing_the_second_time(past
 
 
 def test_anonymised_registrations_still_list_in_the_admin(client, past_meeting):
-    client.force_login(user_create(username="viewer-organiser", group=ORGANISERS))
+    client.force_login(user_create(username="viewer-organiser", group=ORGANISERS, in_every_team=True))
     registrations_anonymise_past(now=timezone.now(), days_after=90)
     registration = Registration.objects.first()
 
