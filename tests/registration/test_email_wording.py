@@ -50,7 +50,7 @@ def test_approval_by_a_french_organiser_is_subjected_in_the_participants_languag
     pending = _registration(meeting, language, status=Registration.Status.PENDING)
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    client.force_login(user_create(username="organiser", group=ORGANISERS))
+    client.force_login(user_create(username="organiser", group=ORGANISERS, teams=[meeting]))
 
     client.post(
         reverse("admin:registration_registration_changelist"),

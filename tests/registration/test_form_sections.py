@@ -13,7 +13,6 @@ from registration.models import ACCESSIBILITY_FIELDS, DIVERSITY_FIELDS, Registra
 pytestmark = pytest.mark.django_db
 
 # The URL of today's one meeting; the per-slug URLs are the public half of issue 12.
-REGISTER = "/register/"
 FLOOR_FIELDS = ("wishes_to_speak", "intervention_topic", "intervention_coordination", "intervention_group")
 
 
@@ -37,17 +36,17 @@ def test_form_asks_every_optional_section_by_default(meeting):
         ("asks_to_take_the_floor", FLOOR_FIELDS),
     ],
 )
-def test_register_page_leaves_out_a_section_the_meeting_does_not_ask(client, meeting, switch, left_out):
+def test_register_page_leaves_out_a_section_the_meeting_does_not_ask(client, meeting, switch, left_out, register_url):
     _switch(meeting, **{switch: False})
 
-    content = client.get(REGISTER).content.decode()
+    content = client.get(register_url).content.decode()
 
     for name in left_out:
         assert f'name="{name}"' not in content
     assert 'name="first_name"' in content
 
 
-def test_a_post_of_the_left_out_sections_stores_none_of_them(client, meeting, form_data):
+def test_a_post_of_the_left_out_sections_stores_none_of_them(client, meeting, form_data, register_url):
     _switch(meeting, asks_diversity=False, asks_accessibility=False, asks_to_take_the_floor=False)
     form_data.pop("diversity_consent")
     form_data.update(
@@ -59,7 +58,7 @@ def test_a_post_of_the_left_out_sections_stores_none_of_them(client, meeting, fo
         intervention_topic="Smuggled topic",
     )
 
-    response = client.post(REGISTER, form_data)
+    response = client.post(register_url, form_data)
 
     assert response.status_code == 302
     registration = Registration.objects.get()
@@ -77,12 +76,14 @@ def test_without_diversity_and_accessibility_the_form_has_no_consent_box_to_tick
     assert "diversity_consent" not in form.fields
 
 
-def test_with_accessibility_only_its_answers_still_need_the_consent_next_to_them(client, meeting, form_data):
+def test_with_accessibility_only_its_answers_still_need_the_consent_next_to_them(
+    client, meeting, form_data, register_url
+):
     _switch(meeting, asks_diversity=False)
     form_data.pop("diversity_consent")
     form_data.update(needs_captions="on")
 
-    response = client.post(REGISTER, form_data)
+    response = client.post(register_url, form_data)
 
     assert response.status_code == 200
     assert "diversity_consent" in response.context["form"].errors
@@ -98,13 +99,13 @@ def test_speaking_rules_ask_nothing_when_the_floor_is_not_offered(meeting, form_
     assert "wishes_to_speak" not in form.registration_data()
 
 
-def test_cached_empty_form_changes_when_a_section_is_switched_off(client, meeting):
+def test_cached_empty_form_changes_when_a_section_is_switched_off(client, meeting, register_url):
     cache.clear()
     pages_forget_local()
     with override_settings(PAGE_CACHE_TIMEOUT=datetime.timedelta(minutes=10)):
-        before = client.get(REGISTER).content.decode()
+        before = client.get(register_url).content.decode()
         _switch(meeting, asks_diversity=False)
-        after = client.get(REGISTER).content.decode()
+        after = client.get(register_url).content.decode()
     cache.clear()
     pages_forget_local()
 
