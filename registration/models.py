@@ -380,3 +380,6 @@ class EmailChangeRequest(models.Model):
 
     def is_open(self, now: datetime.datetime) -> bool:
         return self.confirmed_at is None and self.refused_at is None and now < self.created_at + self.VALID_FOR
+
+
+from .floor import FloorDecision  # noqa: E402, F401 - a model of this app, defined beside the others
