@@ -152,3 +152,23 @@ def _english_outside_requests():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+class _MidMinuteClock:
+    """The time module as registration.throttle sees it: always the middle of one minute."""
+
+    @staticmethod
+    def time() -> float:
+        return 60 * 29_000_000 + 30.0
+
+
+@pytest.fixture(autouse=True)
+def _throttle_within_one_minute(monkeypatch):
+    """The registration limit counts per clock minute: eleven posts that straddle a minute's end would
+    be counted in two windows and the eleventh let through. Every test's posts fall in one minute;
+    tests of the window itself set their own clock (tests/registration/test_throttle.py). With one window
+    for the whole run, each test starts with nothing counted."""
+    from django.core.cache import cache
+
+    monkeypatch.setattr("registration.throttle.time", _MidMinuteClock)
+    cache.clear()
