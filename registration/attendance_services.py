@@ -31,7 +31,8 @@ def name_key(name: str) -> str:
     so "Last, First" and "First Last" agree.
     """
     text = unicodedata.normalize("NFKD", name.casefold().translate(LETTERS_APART))
-    text = "".join(char for char in text if not unicodedata.combining(char))
+    # Without the dots, "H.E." is one word, a title, and "J.-P." stays "j" and "p".
+    text = "".join(char for char in text if not unicodedata.combining(char)).replace(".", "")
     words = [word for word in re.split(r"[^\w]+|_", text) if word and word not in TITLES]
     return " ".join(sorted(words))
 

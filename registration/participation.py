@@ -45,10 +45,17 @@ class ParticipationReport:
     sections: list[Section]
 
 
+def _safe(value: int) -> SafeCount:
+    # A count of its own, beside no other in its line: hidden under 5, nothing to subtract it from.
+    return SafeCount(value, hidden=0 < value < SMALL_GROUP)
+
+
 def _section(key: str, title: str, labels: list[tuple[str, str]], registered: Counter, attended: Counter, note=""):
-    # Each column is protected on its own: its total is public (the report's first lines).
-    safe_registered = counts_protect([registered[value] for value, _label in labels])
-    safe_attended = counts_protect([attended[value] for value, _label in labels])
+    # Each column is protected on its own: its total is public (the report's first lines). A line
+    # alone in its section has nothing beside it to be worked out from.
+    protect = counts_protect if len(labels) > 1 else (lambda values: [_safe(values[0])])
+    safe_registered = protect([registered[value] for value, _label in labels])
+    safe_attended = protect([attended[value] for value, _label in labels])
     lines = [
         Line(str(label), registered_count, attended_count)
         for (_value, label), registered_count, attended_count in zip(
@@ -87,11 +94,6 @@ def _languages(meeting: Meeting, registered: QuerySet, attendees: QuerySet, atte
         used,
         note=_("Attendees are counted by the interpretation channel the platform reported."),
     )
-
-
-def _safe(value: int) -> SafeCount:
-    # A count of its own, beside no other in its line: hidden under 5, nothing to subtract it from.
-    return SafeCount(value, hidden=0 < value < SMALL_GROUP)
 
 
 def participation_report_get(*, meeting: Meeting) -> ParticipationReport:
