@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -34,6 +35,8 @@ class AttendanceUploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings_for_user(user).order_by("-starts_at")
+        # The latest meeting is the one whose report comes in; another is one choice away.
+        self.fields["meeting"].initial = self.fields["meeting"].queryset.first()
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -203,6 +206,8 @@ class FollowUpAdmin(MeetingScopedAdminMixin, TranslationAdmin):
     list_display = ("subject", "meeting", "audience", "recipients", "queued", "sent_at")
     list_filter = ("meeting", "audience")
     readonly_fields = ("sent_at",)
+    exclude = ("created_at",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ("send",)
 
     def get_queryset(self, request):
