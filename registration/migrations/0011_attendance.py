@@ -5,7 +5,8 @@ import django.utils.timezone
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-# Organisers import attendance, match people by hand and send the follow-up; viewers read the report.
+# Organisers import attendance, match people by hand and send the follow-up. Viewers read only the
+# participation report, through the dashboard permission they have: the list names people.
 GROUP_PERMISSIONS = {
     "Organisers": [
         "view_attendance",
@@ -16,7 +17,6 @@ GROUP_PERMISSIONS = {
         "add_followup",
         "change_followup",
     ],
-    "Viewers": ["view_attendance"],
 }
 
 
