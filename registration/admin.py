@@ -13,7 +13,12 @@ from modeltranslation.admin import TranslationAdmin
 from agenda.admin_scope import MeetingFilter, MeetingScopedAdminMixin
 from agenda.selectors import meeting_any_moderated
 
-from . import moderation, outbox, services
+from . import (
+    admin_attendance,  # noqa: F401 - registers the attendance and follow-up pages
+    moderation,
+    outbox,
+    services,
+)
 from .access import PROTECTED_FILTERS, ProtectedAnswersAdminMixin, can_see_diversity
 from .admin_emails import OutgoingEmailAdmin, OutgoingEmailInline
 from .admin_filters import ConfirmationEmailFilter, EstimatedCountPaginator, RegistrationChangeList

@@ -269,6 +269,7 @@ class OutgoingEmail(models.Model):
         DECISION = "decision", _("Approval or decline")
         EMAIL_CHANGE_CONFIRM = "email_change_confirm", _("New email address to confirm")
         EMAIL_CHANGE_NOTICE = "email_change_notice", _("Email change requested")
+        FOLLOW_UP = "follow_up", _("Follow-up after the meeting")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -382,4 +383,5 @@ class EmailChangeRequest(models.Model):
         return self.confirmed_at is None and self.refused_at is None and now < self.created_at + self.VALID_FOR
 
 
+from .attendance import Attendance, AttendanceImport, FollowUp, FollowUpDelivery  # noqa: E402, F401 - models of this app
 from .floor import FloorDecision  # noqa: E402, F401 - a model of this app, defined beside the others

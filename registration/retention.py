@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 
+from .attendance import Attendance
 from .models import PROTECTED_ANSWER_FIELDS, EmailChangeRequest, OutgoingEmail, Registration, new_manage_token
 
 BATCH_SIZE = 1000
@@ -62,7 +63,14 @@ def registrations_due_for_anonymisation(
 def registrations_anonymise_past(
     *, now: datetime.datetime, days_after: int, cancelled_days_after: int | None = None
 ) -> int:
-    """Remove the personal data of every registration due; return how many. Running it twice changes nothing."""
+    """Remove the personal data of every registration due; return how many. Running it twice changes nothing.
+
+    The people who attended without a registration (or were never matched to one) go at the same
+    time as the registrations of their meeting.
+    """
+    Attendance.objects.filter(
+        registration__isnull=True, meeting__ends_at__lte=now - datetime.timedelta(days=days_after)
+    ).delete()
     anonymised = 0
     while True:
         with transaction.atomic():
@@ -111,6 +119,13 @@ def registrations_anonymise(*, pks: list[int], now: datetime.datetime, consent_w
     # Every email written to them holds their name and address in its text.
     OutgoingEmail.objects.filter(registration_id__in=pks).delete()
     EmailChangeRequest.objects.filter(registration_id__in=pks).delete()
+    # Attendance is personal data too: the name and address as the platform wrote them go, the
+    # minutes stay for the participation report's counts.
+    Attendance.objects.filter(registration_id__in=pks).update(
+        name="",
+        email="",
+        person_key=Concat(Value("anonymised-"), Cast("pk", CharField()), output_field=CharField()),
+    )
     # The admin's history names the registration as it was shown: its name.
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Registration), object_id__in=[str(pk) for pk in pks]

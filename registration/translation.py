@@ -2,9 +2,16 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
+from .attendance import FollowUp
 from .models import Reminder
 
 
 @register(Reminder)
 class ReminderTranslationOptions(TranslationOptions):
     fields = ("subject", "body")
+
+
+@register(FollowUp)
+class FollowUpTranslationOptions(TranslationOptions):
+    # A recording or survey may exist per language, as the thanks are written per language.
+    fields = ("subject", "body", "recording_url", "survey_url")

@@ -1,0 +1,232 @@
+"""The organisers' attendance pages: importing a report, matching people by hand, the report, the follow-up."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
+
+from agenda.admin_scope import MeetingScopedAdminMixin
+from agenda.selectors import meeting_for_user_chosen, meetings_for_user
+
+from .attendance import Attendance, AttendanceImport, FollowUp
+from .attendance_formats import MAX_BYTES, AttendanceFileError
+from .attendance_services import attendance_import, attendance_match, attendance_record_unregistered
+from .exports import XlsxExporter
+from .follow_up import follow_up_recipients, follow_up_send
+from .models import Registration
+from .participation import ParticipationTable, participation_report_get
+
+
+class AttendanceUploadForm(forms.Form):
+    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=None)
+    file = forms.FileField(
+        label=_("Attendance report"),
+        help_text=_("The file as downloaded from Zoom, Microsoft Teams or Webex; the platform is recognised from it."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings_for_user(user).order_by("-starts_at")
+        # The latest meeting is the one whose report comes in; another is one choice away.
+        self.fields["meeting"].initial = self.fields["meeting"].queryset.first()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than an attendance report can be (5 MB)."))
+        return upload
+
+
+class AttendanceMatchForm(forms.ModelForm):
+    class Meta:
+        model = Attendance
+        fields = ("registration", "unregistered")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only a registration of the same meeting can be this person's; another meeting's id is "not a choice".
+        self.fields["registration"].queryset = Registration.objects.filter(
+            meeting_id=self.instance.meeting_id, anonymised_at__isnull=True
+        ).order_by("last_name", "first_name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("registration") and cleaned.get("unregistered"):
+            self.add_error("unregistered", _("Choose a registration or tick “attended without registering”, not both."))
+        return cleaned
+
+
+class MatchStateFilter(admin.SimpleListFilter):
+    title = _("matching")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("to_match", _("To match")),
+            ("matched", _("Matched to a registration")),
+            ("unregistered", _("Attended without registering")),
+        ]
+
+    def queryset(self, request, queryset):
+        return {
+            "to_match": queryset.filter(registration__isnull=True, unregistered=False),
+            "matched": queryset.filter(registration__isnull=False),
+            "unregistered": queryset.filter(unregistered=True),
+        }.get(self.value(), queryset)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
+    form = AttendanceMatchForm
+    list_display = ("name", "email", "registration", "minutes", "unregistered", "meeting")
+    list_filter = (MatchStateFilter, "meeting")
+    search_fields = ("name", "email", "registration__first_name", "registration__last_name")
+    readonly_fields = ("meeting", "name", "email", "minutes", "first_join", "last_leave", "channel")
+    fields = (*readonly_fields, "registration", "unregistered")
+    list_select_related = ("registration", "meeting")
+    actions = ("record_unregistered",)
+    change_list_template = "admin/registration/attendance/change_list.html"
+
+    def has_add_permission(self, request):
+        # People come from the platform's report; the upload page adds them.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if obj.registration_id is not None and "registration" in form.changed_data:
+            # Stored on the request: the row kept may be another one, when the two are the same person.
+            request.attendance_kept = attendance_match(attendance=obj, registration=obj.registration)
+        else:
+            obj.save()
+
+    def response_change(self, request, obj):
+        return super().response_change(request, getattr(request, "attendance_kept", obj))
+
+    @admin.action(description=_("Record as attended without registering"), permissions=["change"])
+    def record_unregistered(self, request, queryset):
+        count = attendance_record_unregistered(attendances=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d person recorded as attending without registering.",
+                "%(count)d people recorded as attending without registering.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_upload": self.has_change_permission(request) and request.user.has_perm("registration.add_attendance"),
+            "can_view_report": request.user.has_perm("registration.view_dashboard"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def upload_view(self, request):
+        if not request.user.has_perm("registration.add_attendance"):
+            raise PermissionDenied
+        form = AttendanceUploadForm(request.POST or None, request.FILES or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                meeting = form.cleaned_data["meeting"]
+                result = attendance_import(meeting=meeting, content=form.cleaned_data["file"].read())
+            except AttendanceFileError as error:
+                form.add_error("file", str(error))
+            else:
+                counts = {
+                    "read": result.read,
+                    "matched": result.matched,
+                    "unmatched": result.unmatched,
+                    "ignored": result.ignored,
+                }
+                if result.already_imported:
+                    self.message_user(request, _("This file was already imported for this meeting; nothing changed."))
+                self.message_user(
+                    request,
+                    _(
+                        "%(read)d rows read: %(matched)d people matched, %(unmatched)d to match by hand, "
+                        "%(ignored)d rows ignored."
+                    )
+                    % counts,
+                    messages.SUCCESS,
+                )
+                url = reverse("admin:registration_attendance_changelist")
+                return HttpResponseRedirect(f"{url}?state=to_match&meeting__id__exact={meeting.pk}")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import an attendance report"),
+            "opts": self.opts,
+            "form": form,
+            "imports": AttendanceImport.objects.filter(meeting__in=meetings_for_user(request.user))[:20],
+        }
+        return TemplateResponse(request, "admin/registration/attendance/upload.html", context)
+
+    def report_view(self, request, output="page"):
+        if not request.user.has_perm("registration.view_dashboard"):
+            raise PermissionDenied
+        # Another team's meeting in the address is a 404, never its figures.
+        meetings, meeting = meeting_for_user_chosen(user=request.user, meeting_id=request.GET.get("meeting"))
+        report = participation_report_get(meeting=meeting) if meeting else None
+        if output == "xlsx" and report is not None:
+            stem = f"participation-{meeting.slug}-{timezone.localtime():%Y%m%d-%H%M}"
+            return XlsxExporter(table=ParticipationTable(report=report), filename_stem=stem).response()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Participation report"),
+            "opts": self.opts,
+            "meetings": meetings,
+            "meeting": meeting,
+            "report": report,
+        }
+        template = "print" if output == "print" else "report"
+        return TemplateResponse(request, f"admin/registration/attendance/{template}.html", context)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("upload/", view(self.upload_view), name="registration_attendance_upload"),
+            path("report/", view(self.report_view), name="registration_participation_report"),
+            path("report/print/", view(self.report_view), {"output": "print"}, name="registration_participation_print"),
+            path("report/xlsx/", view(self.report_view), {"output": "xlsx"}, name="registration_participation_xlsx"),
+            *super().get_urls(),
+        ]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(MeetingScopedAdminMixin, TranslationAdmin):
+    list_display = ("subject", "meeting", "audience", "recipients", "queued", "sent_at")
+    list_filter = ("meeting", "audience")
+    readonly_fields = ("sent_at",)
+    exclude = ("created_at",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = ("send",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(queued_count=Count("deliveries"))
+
+    @admin.display(description=_("recipients now"))
+    def recipients(self, follow_up):
+        return follow_up_recipients(follow_up=follow_up).count()
+
+    @admin.display(description=_("emails queued"), ordering="queued_count")
+    def queued(self, follow_up):
+        return follow_up.queued_count
+
+    @admin.action(description=_("Send to those not sent it yet"), permissions=["change"])
+    def send(self, request, queryset):
+        count = sum(follow_up_send(follow_up=follow_up) for follow_up in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d follow-up email queued.", "%(count)d follow-up emails queued.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -1,0 +1,228 @@
+"""The participation report, the follow-up email after the meeting, and attendance under the retention rules."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from registration.attendance import Attendance, FollowUp, FollowUpDelivery
+from registration.floor import FloorDecision
+from registration.follow_up import follow_up_send
+from registration.models import OutgoingEmail, Registration
+from registration.retention import registrations_anonymise, registrations_anonymise_past
+from tests.factories import InterpretationLanguageFactory, MeetingFactory, RegistrationFactory
+from tests.registration.roles import ORGANISERS, VIEWERS, user_create
+
+pytestmark = pytest.mark.django_db
+
+REPORT = reverse("admin:registration_participation_report")
+PRINT = reverse("admin:registration_participation_print")
+XLSX = reverse("admin:registration_participation_xlsx")
+FOLLOW_UPS = reverse("admin:registration_followup_changelist")
+
+
+def _attended(registration, **fields):
+    return Attendance.objects.create(
+        meeting=registration.meeting,
+        registration=registration,
+        person_key=f"email:{registration.email}",
+        name=registration.full_name,
+        email=registration.email,
+        minutes=60,
+        **fields,
+    )
+
+
+@pytest.fixture
+def known_set(meeting):
+    """Nine active registrations, six of whom attended; one civil society attendee, two speakers granted the floor."""
+    french = [RegistrationFactory(meeting=meeting, country="FR") for _ in range(3)]
+    german = [RegistrationFactory(meeting=meeting, country="DE", gender=Registration.Gender.MAN) for _ in range(3)]
+    ngo = [
+        RegistrationFactory(meeting=meeting, country="BR", category=Registration.Category.CIVIL_SOCIETY)
+        for _ in range(2)
+    ]
+    academic = RegistrationFactory(meeting=meeting, country="AT", category=Registration.Category.ACADEMIA)
+    RegistrationFactory(meeting=meeting, status=Registration.Status.CANCELLED)
+    for registration in [*french, *german[:2], ngo[0]]:
+        _attended(registration)
+    for speaker in french[:2]:
+        FloorDecision.objects.create(registration=speaker, decision=FloorDecision.Decision.ACCEPTED, position=1)
+    return {"french": french, "german": german, "ngo": ngo, "academic": academic}
+
+
+@pytest.fixture
+def viewer(meeting):
+    return user_create(username="viewer", group=VIEWERS, teams=[meeting])
+
+
+def _lines(response, key):
+    section = next(section for section in response.context["report"].sections if section.key == key)
+    return {line.label: (str(line.registered), str(line.attended)) for line in section.lines}
+
+
+def test_participation_report_figures_of_a_known_set_with_small_counts_hidden(client, meeting, known_set, viewer):
+    client.force_login(viewer)
+
+    response = client.get(REPORT)
+
+    report = response.context["report"]
+    assert (report.registered, report.attended, report.states_registered, report.states_attended) == (9, 6, 3, 2)
+    categories = _lines(response, "categories")
+    assert categories["Member State government"] == ("6", "5")
+    assert categories["Civil society / NGO"] == ("fewer than 5", "fewer than 5")
+    countries = _lines(response, "countries")
+    assert countries["France"] == ("fewer than 5", "fewer than 5")
+    gender = _lines(response, "gender")
+    assert gender["Woman"] == ("6", "fewer than 5")
+    assert _lines(response, "floor")["Requests to take the floor granted"] == ("fewer than 5", "fewer than 5")
+    page = response.content.decode()
+    # No group of one to four people is readable anywhere in the tables.
+    for small in range(1, 5):
+        assert f'<td class="number">{small}</td>' not in page
+
+
+def test_participation_report_counts_the_channels_the_platform_reported(client, meeting, viewer):
+    french = meeting.interpretation_languages.get(code="fr")
+    for _index in range(5):
+        _attended(RegistrationFactory(meeting=meeting), channel="French")
+    _attended(RegistrationFactory(meeting=meeting), channel="Klingon")
+    client.force_login(viewer)
+
+    response = client.get(REPORT)
+
+    languages = _lines(response, "languages")
+    assert languages[french.name][1] == "5"
+    assert languages["Another channel"][1] == "fewer than 5"
+
+
+def test_participation_report_printable_page_has_print_css_and_the_same_figures(client, meeting, known_set, viewer):
+    client.force_login(viewer)
+
+    response = client.get(PRINT)
+
+    page = response.content.decode()
+    assert "participation_print.css" in page
+    assert "Member State government" in page and "fewer than 5" in page
+    assert '<td class="number">1</td>' not in page
+
+
+def test_participation_report_xlsx_hides_small_counts_and_writes_no_formula(client, meeting, known_set, viewer):
+    hostile = InterpretationLanguageFactory(code="xx", name='=HYPERLINK("http://evil.example","click")')
+    meeting.interpretation_languages.add(hostile)
+    client.force_login(viewer)
+
+    response = client.get(XLSX)
+
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    section_values = [value for row in rows[4:] for value in row[2:]]
+    assert not any(isinstance(value, int) and 0 < value < 5 for value in section_values)
+    hostile_cell = next(row[1] for row in sheet.iter_rows() if str(row[1].value).startswith("=HYPERLINK"))
+    assert hostile_cell.data_type == "s" and hostile_cell.quotePrefix
+
+
+def test_participation_report_of_another_teams_meeting_is_not_found(client, meeting, known_set):
+    other = MeetingFactory()
+    outsider = user_create(username="outsider", group=VIEWERS, teams=[other])
+    client.force_login(outsider)
+
+    responses = [client.get(url, {"meeting": meeting.pk}) for url in (REPORT, PRINT, XLSX)]
+
+    assert [response.status_code for response in responses] == [404, 404, 404]
+
+
+def test_participation_report_needs_the_dashboard_permission(client, meeting, known_set):
+    staff = user_create(username="staff", teams=[meeting])
+    client.force_login(staff)
+
+    assert client.get(REPORT).status_code == 403
+
+
+@pytest.fixture
+def follow_up(meeting):
+    return FollowUp.objects.create(
+        meeting=meeting,
+        audience=FollowUp.Audience.ATTENDED,
+        subject_en="Thank you for attending",
+        subject_fr="Merci de votre participation",
+        body_en="Thank you.",
+        body_fr="Merci.",
+        recording_url_en="https://example.org/recording",
+        survey_url_en="https://example.org/survey",
+    )
+
+
+def test_follow_up_to_attendees_in_their_language_once_each(
+    client, meeting, known_set, follow_up, django_capture_on_commit_callbacks
+):
+    known_set["french"][0].language = "fr"
+    known_set["french"][0].save()
+    organiser = user_create(username="organiser", group=ORGANISERS, teams=[meeting])
+    client.force_login(organiser)
+    send = {"action": "send", "_selected_action": [str(follow_up.pk)]}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(FOLLOW_UPS, send)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(FOLLOW_UPS, send)
+
+    assert len(mail.outbox) == 6
+    recipients = sorted(message.to[0] for message in mail.outbox)
+    attended = sorted(r.email for r in [*known_set["french"], *known_set["german"][:2], known_set["ngo"][0]])
+    assert recipients == attended
+    french = next(message for message in mail.outbox if message.to == [known_set["french"][0].email])
+    assert "Merci de votre participation" in french.subject
+    # No French recording link was written: the English one stands in.
+    assert "https://example.org/recording" in french.body
+    assert FollowUpDelivery.objects.filter(follow_up=follow_up).count() == 6
+
+
+def test_follow_up_to_those_who_registered_and_did_not_attend(meeting, known_set, follow_up):
+    follow_up.audience = FollowUp.Audience.ABSENT
+    follow_up.save()
+
+    sent = follow_up_send(follow_up=follow_up)
+    again = follow_up_send(follow_up=follow_up)
+
+    absent = {known_set["german"][2].pk, known_set["ngo"][1].pk, known_set["academic"].pk}
+    assert (sent, again) == (3, 0)
+    assert (
+        set(OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.FOLLOW_UP).values_list("registration", flat=True))
+        == absent
+    )
+
+
+def test_follow_up_of_another_teams_meeting_cannot_be_sent(client, meeting, known_set, follow_up):
+    outsider = user_create(username="outsider", group=ORGANISERS, teams=[MeetingFactory()])
+    client.force_login(outsider)
+
+    client.post(FOLLOW_UPS, {"action": "send", "_selected_action": [str(follow_up.pk)]})
+
+    assert not OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.FOLLOW_UP).exists()
+
+
+def test_attendance_loses_name_and_email_with_the_registration(meeting, known_set):
+    person = known_set["french"][0]
+
+    registrations_anonymise(pks=[person.pk], now=timezone.now())
+
+    attendance = Attendance.objects.get(registration=person)
+    assert (attendance.name, attendance.email) == ("", "")
+    assert person.email not in attendance.person_key
+    assert attendance.minutes == 60
+
+
+def test_retention_removes_unregistered_attendees_with_their_meetings_registrations():
+    starts = timezone.now() - datetime.timedelta(days=120)
+    past = MeetingFactory(starts_at=starts, ends_at=starts + datetime.timedelta(hours=3))
+    RegistrationFactory(meeting=past)
+    Attendance.objects.create(meeting=past, person_key="name:caller", name="Caller 41", unregistered=True)
+
+    registrations_anonymise_past(now=timezone.now(), days_after=90)
+
+    assert not Attendance.objects.filter(name="Caller 41").exists()
