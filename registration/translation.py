@@ -2,9 +2,14 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Reminder
+from .models import JoiningDetails, Reminder
 
 
 @register(Reminder)
 class ReminderTranslationOptions(TranslationOptions):
     fields = ("subject", "body")
+
+
+@register(JoiningDetails)
+class JoiningDetailsTranslationOptions(TranslationOptions):
+    fields = ("interpretation_instructions",)
