@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -33,6 +34,12 @@ class JoiningDetailsAdmin(MeetingScopedAdminMixin, TranslationAdmin):
         "dial_in",
         "shown_from_days_before",
     )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            # Meeting platforms are served over HTTPS: a link typed without a scheme gets that one.
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         resent = joining_details_save(details=obj)
