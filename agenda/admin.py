@@ -101,7 +101,7 @@ class MeetingAdmin(MeetingScopedAdminMixin, TranslationAdmin):
     fieldsets = (
         (None, {"fields": ("title", "subtitle", "short_name", "slug", "is_published")}),
         (_("When and where"), {"fields": ("starts_at", "ends_at", "time_zone", "format", "format_description")}),
-        (_("Joining"), {"fields": ("platform", "platform_url")}),
+        (_("Joining"), {"fields": ("platform",)}),
         (
             _("Registration"),
             {

@@ -8,12 +8,14 @@ from django.utils.translation import gettext as _
 from .models import Meeting
 
 
-def meeting_ical(*, meeting: Meeting, site_url: str) -> bytes:
-    """The calendar file, its texts in the active language."""
+def meeting_ical(*, meeting: Meeting, site_url: str, joining_url: str = "") -> bytes:
+    """The calendar file, its texts in the active language.
+
+    `joining_url` is for the copy attached to a registered participant's email only: the file served
+    to anyone at /<slug>/meeting.ics names the platform and never carries a link to the meeting.
+    """
     tz = meeting.tzinfo
-    join = meeting.platform_url or _("%(platform)s: the joining link will follow by email.") % {
-        "platform": meeting.platform
-    }
+    join = joining_url or _("%(platform)s: the joining link will follow by email.") % {"platform": meeting.platform}
     description = "\n\n".join(
         part
         for part in (
@@ -33,9 +35,9 @@ def meeting_ical(*, meeting: Meeting, site_url: str) -> bytes:
     event.add("dtstart", timezone.localtime(meeting.starts_at, tz))
     event.add("dtend", timezone.localtime(meeting.ends_at, tz))
     event.add("description", description)
-    event.add("location", meeting.platform_url or meeting.platform)
-    if meeting.platform_url:
-        event.add("url", meeting.platform_url)
+    event.add("location", joining_url or meeting.platform or meeting.get_format_display())
+    if joining_url:
+        event.add("url", joining_url)
     event.add("organizer", f"mailto:{meeting.contact_email}")
 
     calendar = icalendar.Calendar()

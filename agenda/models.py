@@ -88,9 +88,6 @@ class Meeting(models.Model):
     format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.VIRTUAL)
     format_description = models.TextField(_("format description"), blank=True)
     platform = models.CharField(_("platform"), max_length=200, blank=True)
-    platform_url = models.URLField(
-        _("joining link"), blank=True, help_text=_("Left empty, emails say the link will follow.")
-    )
     registration_deadline = models.DateField(
         _("registration deadline"), help_text=_("Registration stays open until the end of this day.")
     )

@@ -30,7 +30,7 @@ from .models import (
 )
 from .translation import MeetingTranslationOptions
 
-MEETING_FIELDS = ("time_zone", "format", "platform_url", "contact_email")
+MEETING_FIELDS = ("time_zone", "format", "contact_email")
 # Texts the data file may give per language, as agenda/translation.py stores them.
 MEETING_TEXT_FIELDS = MeetingTranslationOptions.fields
 

@@ -22,6 +22,7 @@ from . import (
 from .access import PROTECTED_FILTERS, ProtectedAnswersAdminMixin, can_see_diversity
 from .admin_emails import OutgoingEmailAdmin, OutgoingEmailInline
 from .admin_filters import ConfirmationEmailFilter, EstimatedCountPaginator, RegistrationChangeList
+from .admin_speakers import accept_floor, decline_floor
 from .admin_views import RegistrationPagesMixin
 from .forms import RegistrationAdminForm
 from .models import PROTECTED_ANSWER_FIELDS, OutgoingEmail, Registration, Reminder
@@ -91,7 +92,7 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
     paginator = EstimatedCountPaginator
     readonly_fields = AUDIT_FIELDS
     inlines = (OutgoingEmailInline,)
-    actions = ("resend_confirmation", "export_csv", "export_xlsx", "approve", "decline")
+    actions = ("resend_confirmation", "export_csv", "export_xlsx", "approve", "decline", accept_floor, decline_floor)
 
     # Listing
 

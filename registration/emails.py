@@ -17,6 +17,7 @@ from agenda.calendar import meeting_ical
 from agenda.dates import date_words
 from agenda.models import Meeting
 
+from .joining import Joining, joining_for
 from .models import OutgoingEmail, Registration, Reminder
 from .secret_links import manage_url
 
@@ -24,6 +25,7 @@ SUBJECTS = {
     OutgoingEmail.Kind.MANAGE_LINK: translation.gettext_noop("Your registration link"),
     OutgoingEmail.Kind.CHANGE: translation.gettext_noop("Your registration has been updated"),
     OutgoingEmail.Kind.CANCELLATION: translation.gettext_noop("Your registration is cancelled"),
+    OutgoingEmail.Kind.JOINING_CHANGED: translation.gettext_noop("The joining details have changed"),
 }
 TEMPLATES = {
     OutgoingEmail.Kind.CONFIRMATION: "confirmation",
@@ -31,7 +33,11 @@ TEMPLATES = {
     OutgoingEmail.Kind.CHANGE: "change",
     OutgoingEmail.Kind.CANCELLATION: "cancellation",
     OutgoingEmail.Kind.DECISION: "decision",
+    OutgoingEmail.Kind.JOINING_CHANGED: "joining_changed",
+    OutgoingEmail.Kind.FLOOR_DECISION: "floor_decision",
 }
+# The emails whose .ics may carry the joining link in its location: only those to active registrations.
+JOINING_KINDS = (OutgoingEmail.Kind.REMINDER, OutgoingEmail.Kind.JOINING_CHANGED, OutgoingEmail.Kind.FLOOR_DECISION)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
@@ -104,6 +110,10 @@ def _subject_for(*, registration: Registration, kind: str) -> str:
         if registration.status == Registration.Status.ACTIVE:
             return _("Your registration is confirmed")
         return _("About your registration")
+    if kind == OutgoingEmail.Kind.FLOOR_DECISION:
+        if registration.floor_decision.decision == registration.floor_decision.Decision.ACCEPTED:
+            return _("You are on the speakers' list")
+        return _("Your request to take the floor")
     return _(SUBJECTS[kind])
 
 
@@ -113,11 +123,15 @@ def email_build(
     kind: str,
     reminder: Reminder | None = None,
     meeting_contexts: dict[str, dict[str, Any]] | None = None,
+    joining: Joining | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> OutgoingEmail:
     """The unsaved row for one email to the registrant, rendered in the registrant's language.
 
     `meeting_contexts` (language → meeting context) lets a batch of reminders about one meeting
-    format its dates and links once per language instead of once per registrant.
+    format its dates and links once per language instead of once per registrant. `joining` is
+    given only when the registrant may have the joining details (`joining_for`); `extra` adds to
+    the template's context.
     """
     if (reminder is None) == (kind == OutgoingEmail.Kind.REMINDER):
         raise ValueError("A reminder email needs its reminder, and only a reminder email has one.")
@@ -131,6 +145,8 @@ def email_build(
             **meeting_contexts[language],
             "registration": registration,
             "manage_url": manage_url(registration=registration),
+            "joining": joining,
+            **(extra or {}),
         }
         if reminder is not None:
             subject, text, html = _reminder_render(reminder=reminder, context=context)
@@ -148,7 +164,8 @@ def email_build(
         body_text=text,
         body_html=html,
         attach_calendar=kind in (OutgoingEmail.Kind.CONFIRMATION, OutgoingEmail.Kind.CHANGE)
-        or (kind == OutgoingEmail.Kind.DECISION and registration.status == Registration.Status.ACTIVE),
+        or (kind == OutgoingEmail.Kind.DECISION and registration.status == Registration.Status.ACTIVE)
+        or joining is not None,
         # Chosen before the first try and kept across retries: if a message ever arrives twice,
         # mail clients that collapse equal Message-IDs (Gmail does) show it once.
         message_id=email_message_id_new(),
@@ -203,8 +220,13 @@ def email_message_build(*, email: OutgoingEmail) -> EmailMultiAlternatives:
         message.attach_alternative(email.body_html, "text/html")
     if email.attach_calendar:
         # The calendar's texts in the language the email was written in.
+        joining = None
+        if email.kind in JOINING_KINDS:
+            # The link as it is now, for a registration still active: a link changed since the
+            # row was written is the one that works.
+            joining = joining_for(registration=registration, at=None)
         with translation.override(registration.language or settings.LANGUAGE_CODE):
-            ical = meeting_ical(meeting=meeting, site_url=settings.SITE_URL)
+            ical = meeting_ical(meeting=meeting, site_url=settings.SITE_URL, joining_url=joining.url if joining else "")
         message.attach(f"{meeting.slug}.ics", ical.decode(), "text/calendar")
     return message
 
@@ -222,7 +244,7 @@ def reminder_placeholders(*, context: dict[str, Any]) -> dict[str, str]:
         "meeting_title": meeting.title,
         "short_name": meeting.short_name,
         "start_time": context["when"]["both"],
-        "join_link": meeting.platform_url or _("the joining link will follow by email"),
+        "join_link": context["joining"].url if context.get("joining") else _("the joining link will follow by email"),
         "manage_link": context["manage_url"],
         "contact_email": meeting.contact_email,
     }

@@ -71,6 +71,8 @@ def _field_column(name: str) -> Column:
 class Table:
     """Columns over a queryset, read in chunks so memory does not grow with the number of rows."""
 
+    sheet_title = gettext_lazy("Registrations")
+
     def __init__(self, *, queryset: QuerySet, columns: list[Column]):
         self.queryset = queryset
         self.columns = columns
@@ -129,6 +131,36 @@ class SpeakersTable(Table):
             if registration.speaking_group != group_key:
                 group_number, group_key = group_number + 1, registration.speaking_group
             yield [order, group_number, *(column.value(registration) for column in self.columns)]
+
+
+CHAIR_FIELDS = (
+    "job_title",
+    "organisation",
+    "country",
+    "intervention_group",
+    "intervention_topic",
+    "listening_language",
+)
+
+
+class ChairListTable(Table):
+    """The chair's speakers' list: the accepted speakers in their order (`speakers.floor_speakers`)."""
+
+    sheet_title = gettext_lazy("Speakers' list")
+
+    def __init__(self, *, queryset: QuerySet):
+        columns = [_field_column(name) for name in CHAIR_FIELDS]
+        # "On behalf of" only for an intervention the organisers marked as coordinated.
+        group = columns[3]
+        columns[3] = Column(group.header, lambda r: r.intervention_group if r.floor_decision.coordinated else "")
+        super().__init__(queryset=queryset, columns=[Column(_("name"), lambda r: r.full_name), *columns])
+
+    def header(self) -> list[str]:
+        return [_("order"), *super().header()]
+
+    def rows(self) -> Iterator[list]:
+        for order, registration in enumerate(self.records(), start=1):
+            yield [order, *(column.value(registration) for column in self.columns)]
 
 
 def formula_safe(value: str) -> str:
@@ -220,7 +252,8 @@ class XlsxExporter(Exporter):
 
     def write(self, handle):
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Registrations"))
+        # Excel refuses sheet titles over 31 characters.
+        sheet = workbook.create_sheet(str(self.table.sheet_title)[:31])
         sheet.freeze_panes = "A2"
         bold = Font(bold=True)
         header = []

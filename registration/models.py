@@ -270,6 +270,8 @@ class OutgoingEmail(models.Model):
         EMAIL_CHANGE_CONFIRM = "email_change_confirm", _("New email address to confirm")
         EMAIL_CHANGE_NOTICE = "email_change_notice", _("Email change requested")
         FOLLOW_UP = "follow_up", _("Follow-up after the meeting")
+        JOINING_CHANGED = "joining_changed", _("Joining details changed")
+        FLOOR_DECISION = "floor_decision", _("Decision on taking the floor")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -385,3 +387,4 @@ class EmailChangeRequest(models.Model):
 
 from .attendance import Attendance, AttendanceImport, FollowUp, FollowUpDelivery  # noqa: E402, F401 - models of this app
 from .floor import FloorDecision  # noqa: E402, F401 - a model of this app, defined beside the others
+from .joining import JoiningDetails, JoiningDetailsSent  # noqa: E402, F401 - models of this app, defined beside the others

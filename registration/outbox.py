@@ -20,7 +20,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .emails import email_build, email_build_to, email_message_build
+from .emails import JOINING_KINDS, email_build, email_build_to, email_message_build
+from .joining import Joining
 from .models import OutgoingEmail, Registration, Reminder
 
 logger = logging.getLogger(__name__)
@@ -43,9 +44,16 @@ REQUEUE_LIMIT = 1000
 # Queueing
 
 
-def email_queue(*, registration: Registration, kind: str, reminder: Reminder | None = None) -> OutgoingEmail:
+def email_queue(
+    *,
+    registration: Registration,
+    kind: str,
+    reminder: Reminder | None = None,
+    joining: Joining | None = None,
+    extra: dict[str, Any] | None = None,
+) -> OutgoingEmail:
     """Write the email row for `registration` and queue its sending once the transaction commits."""
-    email = email_build(registration=registration, kind=kind, reminder=reminder)
+    email = email_build(registration=registration, kind=kind, reminder=reminder, joining=joining, extra=extra)
     email.save()
     transaction.on_commit(partial(email_dispatch, email_ids=[email.pk]))
     return email
@@ -122,11 +130,11 @@ def _skip_reason(email: OutgoingEmail, now: datetime.datetime) -> str:
     registration = email.registration
     if registration.anonymised_at:
         return "The registration's personal data has been removed."
-    if email.kind != OutgoingEmail.Kind.REMINDER:
+    if email.kind not in JOINING_KINDS:
         return ""
     if registration.status != Registration.Status.ACTIVE:
         return "The registration is no longer active."
-    if email.reminder.meeting.ends_at <= now:
+    if email.kind == OutgoingEmail.Kind.REMINDER and email.reminder.meeting.ends_at <= now:
         return "The meeting is over."
     return ""
 

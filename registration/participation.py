@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from agenda.models import Meeting
@@ -155,6 +156,8 @@ def participation_report_get(*, meeting: Meeting) -> ParticipationReport:
 
 class ParticipationTable:
     """The report as one table for the XLSX exporter: section, line, registered, attended."""
+
+    sheet_title = gettext_lazy("Participation report")
 
     def __init__(self, *, report: ParticipationReport):
         self.report = report

@@ -15,6 +15,7 @@ from agenda.models import Meeting
 
 from . import outbox
 from .emails import email_build
+from .joining import JoiningDetails, JoiningDetailsSent, joining_for
 from .models import OutgoingEmail, Registration, Reminder
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,9 @@ def reminder_recipients(*, reminder: Reminder) -> QuerySet[Registration]:
     ).exclude(Exists(already))
     if reminder.kind == Reminder.Kind.DAYS_BEFORE:
         registrations = registrations.filter(created_at__lte=reminder.send_at)
-    # The listening language is in every reminder: joined here, not fetched per registrant.
-    return registrations.select_related("listening_language").order_by("pk")
+    # The listening language and the decision on taking the floor (which joining link) are in
+    # every reminder: joined here, not fetched per registrant.
+    return registrations.select_related("listening_language", "floor_decision").order_by("pk")
 
 
 def reminder_send(*, reminder: Reminder, batch_size: int | None = None) -> int:
@@ -57,26 +59,44 @@ def reminder_batch_queue(*, reminder: Reminder, registrations: list[Registration
     """Write this reminder's rows for `registrations` in one transaction and queue the rows written here."""
     emails = []
     meeting_contexts = {}
+    details = JoiningDetails.objects.filter(meeting_id=reminder.meeting_id).first()
+    if details is not None:
+        details.meeting = reminder.meeting
+    with_joining = set()
     for registration in registrations:
         # The meeting is the reminder's, already loaded: no query per registrant.
         registration.meeting = reminder.meeting
-        emails.append(
-            email_build(
-                registration=registration,
-                kind=OutgoingEmail.Kind.REMINDER,
-                reminder=reminder,
-                meeting_contexts=meeting_contexts,
-            )
+        # The last reminders (due once the details are shown) carry them; earlier ones say they will follow.
+        joining = joining_for(registration=registration, at=reminder.send_at, details=details) if details else None
+        email = email_build(
+            registration=registration,
+            kind=OutgoingEmail.Kind.REMINDER,
+            reminder=reminder,
+            meeting_contexts=meeting_contexts,
+            joining=joining,
         )
+        emails.append(email)
+        if joining is not None:
+            with_joining.add(email.message_id)
     with transaction.atomic():
         # A concurrent run (beat firing twice, two workers) may have written some of these rows:
         # the unique constraint drops ours, and our random Message-IDs tell which rows are ours,
         # so only those are queued.
         OutgoingEmail.objects.bulk_create(emails, ignore_conflicts=True)
-        email_ids = list(
+        ours = list(
             OutgoingEmail.objects.filter(
                 reminder=reminder, message_id__in=[email.message_id for email in emails]
-            ).values_list("pk", flat=True)
+            ).values_list("pk", "registration_id", "message_id")
+        )
+        email_ids = [pk for pk, _registration_id, _message_id in ours]
+        # Who had which version of the joining details: a later change goes out to them, once.
+        JoiningDetailsSent.objects.bulk_create(
+            [
+                JoiningDetailsSent(registration_id=registration_id, version=details.version)
+                for _pk, registration_id, message_id in ours
+                if message_id in with_joining
+            ],
+            ignore_conflicts=True,
         )
         transaction.on_commit(partial(outbox.email_dispatch, email_ids=email_ids))
     return len(email_ids)

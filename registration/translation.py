@@ -3,7 +3,7 @@
 from modeltranslation.translator import TranslationOptions, register
 
 from .attendance import FollowUp
-from .models import Reminder
+from .models import JoiningDetails, Reminder
 
 
 @register(Reminder)
@@ -15,3 +15,8 @@ class ReminderTranslationOptions(TranslationOptions):
 class FollowUpTranslationOptions(TranslationOptions):
     # A recording or survey may exist per language, as the thanks are written per language.
     fields = ("subject", "body", "recording_url", "survey_url")
+
+
+@register(JoiningDetails)
+class JoiningDetailsTranslationOptions(TranslationOptions):
+    fields = ("interpretation_instructions",)

@@ -9,7 +9,7 @@ from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from agenda.selectors import meeting_get_legacy, meeting_get_published
 from . import email_change, mail_limits, services
 from .email_change import EmailChangeOutcome
 from .forms import RegistrationForm
+from .joining import joining_for
 from .models import OutgoingEmail, Registration
 from .selectors import registration_get_by_token
 from .throttle import client_address, throttle_hit
@@ -157,7 +158,14 @@ def manage(request, token):
 
 
 def _manage_page(request, registration, *, form, status=200):
-    context = {"meeting": registration.meeting, "registration": registration, "form": form, "can_change": bool(form)}
+    context = {
+        "meeting": registration.meeting,
+        "registration": registration,
+        "form": form,
+        "can_change": bool(form),
+        # Only an active registration, and only from the set time (`joining_for`).
+        "joining": joining_for(registration=registration, at=timezone.now()),
+    }
     return render(request, "registration/manage.html", context, status=status)
 
 

@@ -7,7 +7,7 @@ import factory
 from django.utils import timezone
 
 from agenda.models import AgendaItem, InterpretationLanguage, Meeting, Speaker
-from registration.models import OutgoingEmail, Registration
+from registration.models import FloorDecision, JoiningDetails, OutgoingEmail, Registration
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -122,3 +122,27 @@ class OutgoingEmailFactory(factory.django.DjangoModelFactory):
     to_email = factory.LazyAttribute(lambda email: email.registration.email)
     subject = "Your registration is confirmed"
     body_text = "…"
+
+
+class JoiningDetailsFactory(factory.django.DjangoModelFactory):
+    """A meeting's Zoom links and passcodes, shown three days before it starts."""
+
+    class Meta:
+        model = JoiningDetails
+
+    meeting = factory.SubFactory(MeetingFactory)
+    platform = JoiningDetails.Platform.ZOOM
+    participants_url = "https://zoom.example.org/j/100days-participants"
+    participants_passcode = "listen-2022"
+    speakers_url = "https://zoom.example.org/j/100days-speakers"
+    speakers_passcode = "speak-2022"
+    interpretation_instructions = "Click the globe icon and choose your language."
+
+
+class FloorDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FloorDecision
+
+    registration = factory.SubFactory(RegistrationFactory, wishes_to_speak=True)
+    decision = FloorDecision.Decision.ACCEPTED
+    position = factory.Sequence(lambda n: n + 1)

@@ -25,7 +25,8 @@ def user_create(
             # make them again the way the data migration does.
             migration = importlib.import_module("registration.migrations.0004_organiser_and_viewer_groups")
             migration.create_groups(apps, None)
-            importlib.import_module("registration.migrations.0011_attendance").grant(apps, None)
+            importlib.import_module("registration.migrations.0011_organisers_joining_and_floor").grant(apps, None)
+            importlib.import_module("registration.migrations.0012_attendance").grant(apps, None)
         user.groups.add(Group.objects.get(name=group))
     for permission in permissions:
         app_label, codename = permission.split(".")

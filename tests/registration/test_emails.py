@@ -26,7 +26,6 @@ def winter_meeting():
         starts_at=datetime.datetime(2022, 2, 1, 9, 0, tzinfo=PARIS),
         ends_at=datetime.datetime(2022, 2, 1, 12, 0, tzinfo=PARIS),
         registration_deadline=datetime.date(2022, 1, 25),
-        platform_url="https://meet.example.org/j/100days",
     )
 
 
@@ -83,7 +82,8 @@ def test_email_queue_confirmation_tells_everything_needed(registration, django_c
         assert "100 Days to the International Migration Review Forum" in body
         assert "Tuesday 1 February 2022, 09:00–12:00 CET" in body
         assert "08:00–11:00 UTC" in body
-        assert "https://meet.example.org/j/100days" in body
+        # The joining link is no longer a meeting field: it comes with the last reminders (issue 14).
+        assert "the joining link will follow by email" in body
         assert "Bosnian, Croatian, Montenegrin, and Serbian (BCMS)" in body
         assert "Albanian" in body
         assert "Regular pathways for labour migration" in body
@@ -94,7 +94,7 @@ def test_email_queue_confirmation_tells_everything_needed(registration, django_c
 
 
 def test_email_queue_confirmation_without_platform_link_says_it_will_follow(django_capture_on_commit_callbacks):
-    registration = RegistrationFactory(meeting=MeetingFactory(platform_url=""))
+    registration = RegistrationFactory(meeting=MeetingFactory())
 
     with django_capture_on_commit_callbacks(execute=True):
         _queue(registration)
@@ -130,8 +130,9 @@ def test_email_queue_confirmation_ics_parses_and_starts_at_9_in_paris(registrati
     assert starts == datetime.datetime(2022, 2, 1, 9, 0, tzinfo=PARIS)
     assert starts.tzname() == "CET"
     assert starts.astimezone(datetime.UTC).hour == 8
-    assert "https://meet.example.org/j/100days" in str(event["LOCATION"])
-    assert "https://meet.example.org/j/100days" in str(event["DESCRIPTION"])
+    # A confirmation's .ics names the platform; the joining link comes with the last reminders (issue 14).
+    assert str(event["LOCATION"]) == "Virtual web-conferencing platform"
+    assert "the joining link will follow by email" in str(event["DESCRIPTION"])
 
 
 def test_email_queue_pending_registration_is_not_told_it_is_confirmed(django_capture_on_commit_callbacks):

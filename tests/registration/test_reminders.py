@@ -14,7 +14,7 @@ from django.utils import timezone
 from registration import emails, reminders
 from registration.models import OutgoingEmail, Registration, Reminder
 from registration.tasks import send_due_reminders
-from tests.factories import MeetingFactory, RegistrationFactory
+from tests.factories import JoiningDetailsFactory, MeetingFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,9 @@ MINUTE = datetime.timedelta(minutes=1)
 
 @pytest.fixture
 def meeting():
-    return MeetingFactory(platform_url="https://meet.example.org/j/100days")
+    meeting = MeetingFactory()
+    JoiningDetailsFactory(meeting=meeting, participants_url="https://meet.example.org/j/100days")
+    return meeting
 
 
 def _week_before(meeting):
@@ -97,7 +99,9 @@ def test_reminder_send_due_sends_to_each_active_registrant(meeting, django_captu
     registration = next(r for r in active if r.email == message.to[0])
     assert message.subject == "[IMRF 100 days] The meeting is in one week"
     assert f"Dear {registration.first_name}," in message.body
-    assert "https://meet.example.org/j/100days" in message.body
+    # A week before, the joining details are not shown yet (three days before by default).
+    assert "https://meet.example.org/j/100days" not in message.body
+    assert "the joining link will follow by email" in message.body
     assert registration.manage_token in message.body
     assert "UTC" in message.body
 

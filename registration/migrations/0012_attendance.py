@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agenda', '0009_meeting_slug_not_reserved'),
-        ('registration', '0009_floor_decisions'),
+        ('registration', '0011_organisers_joining_and_floor'),
     ]
 
     operations = [

@@ -1,0 +1,136 @@
+"""A meeting's joining details: the platform's links and passcodes, and what each registration was sent of them."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from agenda.models import Meeting
+
+from .floor import FloorDecision
+
+# Changing any of these after they went out sends them again to everyone who had them.
+SECRET_FIELDS = ("participants_url", "participants_passcode", "speakers_url", "speakers_passcode")
+
+
+class JoiningDetails(models.Model):
+    """How to join one meeting; only active registrations see it, and only from `shown_from`.
+
+    The links are the meeting's door: kept out of the public pages, the public .ics and the logs.
+    """
+
+    class Platform(models.TextChoices):
+        ZOOM = "zoom", _("Zoom")
+        TEAMS = "teams", _("Microsoft Teams")
+        WEBEX = "webex", _("Webex")
+        INTERPREFY = "interprefy", _("Interprefy")
+        OTHER = "other", _("Other platform")
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="joining_details", verbose_name=_("meeting")
+    )
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices, default=Platform.ZOOM)
+    participants_url = models.URLField(_("participants' joining link"), blank=True, max_length=500)
+    participants_passcode = models.CharField(_("participants' passcode"), max_length=100, blank=True)
+    speakers_url = models.URLField(
+        _("speakers' joining link"),
+        blank=True,
+        max_length=500,
+        help_text=_("Sent only to the speakers the organisers accepted."),
+    )
+    speakers_passcode = models.CharField(_("speakers' passcode"), max_length=100, blank=True)
+    interpretation_instructions = models.TextField(
+        _("how to choose the interpretation channel"),
+        blank=True,
+        help_text=_("For example: click the globe icon at the bottom of the window and choose your language."),
+    )
+    dial_in = models.TextField(_("dial-in numbers"), blank=True)
+    shown_from_days_before = models.PositiveSmallIntegerField(
+        _("shown from (days before the start)"),
+        default=3,
+        help_text=_("Registered participants see the details on their page, and in reminders, from then on."),
+    )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Goes up each time a link or passcode changes.")
+    )
+
+    class Meta:
+        verbose_name = _("joining details")
+        verbose_name_plural = _("joining details")
+
+    def __str__(self):
+        return str(self.meeting)
+
+    @property
+    def shown_from(self) -> datetime.datetime:
+        return self.meeting.starts_at - datetime.timedelta(days=self.shown_from_days_before)
+
+
+class JoiningDetailsSent(models.Model):
+    """One version of the joining details emailed to one registration: who had which, so a change reaches them once."""
+
+    registration = models.ForeignKey("registration.Registration", on_delete=models.CASCADE, related_name="joining_sent")
+    version = models.PositiveIntegerField(_("version"))
+    sent_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("joining details sent")
+        verbose_name_plural = _("joining details sent")
+        constraints = [
+            # The guarantee behind "a changed link goes out once", even when two saves race.
+            models.UniqueConstraint(fields=["registration", "version"], name="one_joining_email_per_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.registration} — {self.version}"
+
+
+@dataclass(frozen=True)
+class Joining:
+    """What one registration may be given of the joining details: accepted speakers get the speakers' link."""
+
+    details: JoiningDetails
+    speaker: bool
+
+    @property
+    def url(self) -> str:
+        return (
+            self.details.speakers_url if self.speaker and self.details.speakers_url else self.details.participants_url
+        )
+
+    @property
+    def passcode(self) -> str:
+        if self.speaker and self.details.speakers_url:
+            return self.details.speakers_passcode
+        return self.details.participants_passcode
+
+    @property
+    def speaker_link_to_follow(self) -> bool:
+        return self.speaker and not self.details.speakers_url
+
+
+def joining_for(*, registration, at: datetime.datetime | None, details: JoiningDetails | None = None) -> Joining | None:
+    """The joining details `registration` may see at `at` (None: whatever the time), or None.
+
+    Only an active registration, and only from the details' `shown_from`: pending, declined and
+    cancelled ones never see them. `details`, when given, spares a query per registrant in a batch.
+    """
+    Registration = apps.get_model("registration", "Registration")
+    if registration.status != Registration.Status.ACTIVE or registration.anonymised_at:
+        return None
+    if details is None:
+        details = JoiningDetails.objects.select_related("meeting").filter(meeting_id=registration.meeting_id).first()
+    if details is None or not (details.participants_url or details.speakers_url):
+        return None
+    if at is not None and at < details.shown_from:
+        return None
+    if Registration.floor_decision.is_cached(registration):
+        # select_related("floor_decision") holds the decision, or its absence, already.
+        decision = getattr(registration, "floor_decision", None)
+    else:
+        decision = FloorDecision.objects.filter(registration_id=registration.pk).first()
+    return Joining(
+        details=details, speaker=decision is not None and decision.decision == FloorDecision.Decision.ACCEPTED
+    )
