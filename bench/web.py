@@ -112,8 +112,6 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 # Tools
-
-
 def tools_missing() -> list[str]:
     missing = []
     if shutil.which("wrk") is None:
@@ -142,8 +140,6 @@ def tools_install() -> None:
 
 
 # The site
-
-
 def site_env(*, database_url: str, redis: RedisServer, static_root: Path, conn_max_age: int, port: int) -> dict:
     return {
         **os.environ,
@@ -240,8 +236,6 @@ def post_status(url: str, *, cookie: str, body: str) -> int:
 
 
 # Load
-
-
 def wrk_run(url: str, page: Page, *, seconds: int, args: argparse.Namespace, extra: list[str]) -> dict:
     command = ["wrk", "--threads", str(args.threads), "--connections", str(args.connections)]
     command += ["--duration", f"{seconds}s", "--timeout", "10s", "--script", str(WRK_SCRIPT), url]
