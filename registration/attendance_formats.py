@@ -70,14 +70,30 @@ def _time(value: str) -> datetime.datetime | None:
     value = value.strip().replace("\u202f", " ")
     for time_format in TIME_FORMATS:
         try:
-            return datetime.datetime.strptime(value, time_format)
+            parsed = datetime.datetime.strptime(value, time_format)
         except ValueError:
             continue
+        # A year no web conference was held in is not a time this site can store (year 1 overflows
+        # when made aware): treat it as unknown, as an empty cell.
+        return parsed if 2000 <= parsed.year <= 2100 else None
     return None
 
 
+# One line of a report covers one connection: more than a week of it is no real attendance.
+MINUTES_PER_LINE_AT_MOST = 7 * 24 * 60
+
+
 def _minutes(value: str) -> float:
-    """Minutes from "62", "62 mins", "1h 2m 3s" or "1:02:03"."""
+    """Minutes from "62", "62 mins", "1h 2m 3s" or "1:02:03"; a duration past a week is refused."""
+    minutes = _minutes_read(value)
+    if minutes > MINUTES_PER_LINE_AT_MOST:
+        raise AttendanceFileError(
+            _("A line of the file gives a duration longer than a week: is it an attendance report?")
+        )
+    return minutes
+
+
+def _minutes_read(value: str) -> float:
     value = value.strip().lower()
     if re.fullmatch(r"\d+(\.\d+)?( ?mins?| ?minutes?)?", value):
         return float(re.match(r"[\d.]+", value).group())

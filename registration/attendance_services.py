@@ -22,6 +22,10 @@ from .models import Registration
 LETTERS_APART = str.maketrans({"đ": "d", "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"})
 # Titles people put before their name on a platform; the registration keeps the title apart.
 TITLES = {"he", "dr", "mr", "mrs", "ms", "mx", "prof", "amb"}
+# The columns' lengths: a report's cell can be longer, and PostgreSQL refuses what does not fit.
+CHANNEL_LENGTH = Attendance._meta.get_field("channel").max_length
+# Room left in person_key for its "name:" prefix.
+NAME_LENGTH = Attendance._meta.get_field("person_key").max_length - len("name:")
 
 
 def name_key(name: str) -> str:
@@ -67,16 +71,18 @@ class Person:
         left = row.left and timezone.make_aware(row.left, tz)
         self.first_join = min(filter(None, (self.first_join, joined)), default=None)
         self.last_leave = max(filter(None, (self.last_leave, left)), default=None)
-        self.channel = self.channel or row.channel
+        self.channel = (self.channel or row.channel)[:CHANNEL_LENGTH]
 
 
 def _people(rows: list[Row], tz) -> list[Person]:
     people: dict[str, Person] = {}
     for row in rows:
-        keys = _name_keys(row.name)
+        # Cut to the columns before keys are made from it: "name:" and the key must fit person_key.
+        name = row.name[:NAME_LENGTH]
+        keys = _name_keys(name)
         if not (row.email or keys):
             continue
-        person = Person(name=row.name[:300], email=row.email[:254], name_keys=keys)
+        person = Person(name=name, email=row.email[:254], name_keys=keys)
         people.setdefault(person.key, person).add(row, tz)
     return list(people.values())
 
@@ -105,7 +111,7 @@ def _merge(row: Attendance, *, minutes: float, first_join, last_leave, channel: 
     row.minutes += round(minutes)
     row.first_join = min(filter(None, (row.first_join, first_join)), default=None)
     row.last_leave = max(filter(None, (row.last_leave, last_leave)), default=None)
-    row.channel = row.channel or channel
+    row.channel = (row.channel or channel)[:CHANNEL_LENGTH]
 
 
 def attendance_import(*, meeting: Meeting, content: bytes) -> ImportResult:
