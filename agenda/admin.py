@@ -36,6 +36,7 @@ from .models import (
     NoteSection,
     Roundtable,
     Speaker,
+    validate_meeting_slug,
 )
 
 
@@ -69,7 +70,12 @@ class NoteFootnoteInline(TranslationStackedInline):
 
 
 class MeetingCopyForm(forms.Form):
-    slug = forms.SlugField(label=_("slug of the new meeting"), max_length=50, help_text=_("Its address: /slug/."))
+    slug = forms.SlugField(
+        label=_("slug of the new meeting"),
+        max_length=50,
+        help_text=_("Its address: /slug/."),
+        validators=[validate_meeting_slug],
+    )
     title = forms.CharField(
         label=_("title of the new meeting"), max_length=200, help_text=_("Translate it on the new meeting's page.")
     )

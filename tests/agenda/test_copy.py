@@ -188,3 +188,14 @@ def test_publish_and_unpublish_actions_go_through_the_service_once(admin_client,
     assert published is True
     assert copy.is_published is False
     assert meeting_publish(meeting=copy, published=False) is False
+
+
+@pytest.mark.parametrize("slug", ["admin", "register", "Agenda"])
+def test_copy_form_refuses_a_slug_of_the_sites_own_paths_beside_the_field(admin_client, source, slug):
+    url = reverse("admin:agenda_meeting_copy", args=[source.pk])
+
+    response = admin_client.post(url, {"slug": slug, "title": "IMRF 2031", "starts_on": "2031-03-04"})
+
+    assert response.status_code == 200
+    assert "slug" in response.context["form"].errors
+    assert not Meeting.objects.filter(slug__iexact=slug).exists()
