@@ -1,4 +1,4 @@
-"""Cache of the public meeting pages and form fragments, dropped whenever an organiser saves agenda data.
+"""Cache of the public meeting pages and the registration page, dropped whenever an organiser saves agenda data.
 
 Why two levels: the meeting page, the agenda and the .ics change only when an organiser saves, yet
 they are most of the traffic. Keeping them in Redis alone cost two Redis round trips a request, and

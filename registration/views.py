@@ -1,13 +1,16 @@
 """Registration pages: the form, the thank-you page, the manage link, erasure and the privacy notice."""
 
 import json
+import secrets
 
 from crispy_forms.utils import render_crispy_form
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
@@ -39,19 +42,9 @@ CHANGEABLE = (Registration.Status.ACTIVE, Registration.Status.PENDING)
 
 @require_http_methods(["GET", "POST"])
 def register(request, slug):
-    meeting = meeting_get_published(slug=slug)
     if request.method == "GET":
-        # Which page to show; a POST after the deadline is refused by the service.
-        if not meeting.is_registration_open():
-            return render(request, "registration/closed.html", {"meeting": meeting})
-        # Rendering the form's fields (250 countries among them) is most of this page's cost,
-        # and the empty form is the same for everyone until the agenda data changes.
-        form_html = cached(
-            f"register-form:{get_language()}:{meeting.pk}",
-            build=lambda: Built(render_crispy_form(RegistrationForm(meeting=meeting))),
-        )
-        return render(request, "registration/register.html", {"meeting": meeting, "form_html": form_html})
-
+        return _register_page(request, slug)
+    meeting = meeting_get_published(slug=slug)
     # What answers a POST may show the values typed: no browser or proxy may keep it.
     try:
         response = _register_post(request, meeting)
@@ -59,6 +52,37 @@ def register(request, slug):
         response = render(request, "registration/closed.html", {"meeting": meeting}, status=403)
     add_never_cache_headers(response)
     return response
+
+
+def _register_page(request, slug):
+    # The empty form is the same for everyone until the agenda data changes, and rendering it (250
+    # countries among its fields) is most of the page's cost: the whole page is kept per meeting and
+    # language, rendered with a random slot where the CSRF token goes, and each visitor's own token is
+    # put in the slot. A hit reads no database. A query string would show in the language switcher's
+    # `next`, so such a page is rendered for that visitor alone rather than kept for everyone.
+    seen = []
+
+    def build() -> Built:
+        meeting = meeting_get_published(slug=slug)
+        seen.append(meeting)
+        # Which page to show; a POST after the deadline is refused by the service.
+        if not meeting.is_registration_open():
+            return Built(None)
+        slot = secrets.token_hex(16)
+        context = {
+            "meeting": meeting,
+            "form_html": render_crispy_form(RegistrationForm(meeting=meeting)),
+            "csrf_token": slot,
+        }
+        content = render_to_string("registration/register.html", context, request)
+        return Built({"content": content, "slot": slot}, meeting.registration_closes_at)
+
+    key = f"register-page:{get_language()}:{slug}"
+    page = build().value if request.GET else cached(key, build=build)
+    if page is None:
+        return render(request, "registration/closed.html", {"meeting": seen[0]})
+    # get_token also has CsrfViewMiddleware set the cookie (and Vary: Cookie) on this response.
+    return HttpResponse(page["content"].replace(page["slot"], get_token(request)))
 
 
 def _register_post(request, meeting):

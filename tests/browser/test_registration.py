@@ -1,10 +1,14 @@
 """A participant registers in the browser, by label, then changes and cancels through the manage link."""
 
+import datetime
 import re
 
 import pytest
+from django.core.cache import cache
+from django.test import override_settings
 from playwright.sync_api import expect
 
+from agenda.cache import pages_forget_local
 from registration.models import Registration
 from tests.factories import MeetingFactory
 
@@ -95,3 +99,29 @@ def test_register_form_shows_every_field_without_javascript(live_server, new_pag
 
     expect(page.get_by_label("Expected level of your country's attendance at the IMRF")).to_be_visible()
     expect(page.get_by_label("Topic of your intervention")).to_be_visible()
+
+
+def test_register_without_javascript_from_the_cached_page(live_server, new_page, meeting):
+    page = new_page(java_script_enabled=False)
+    cache.clear()
+    pages_forget_local()
+
+    with override_settings(PAGE_CACHE_TIMEOUT=datetime.timedelta(minutes=10)):
+        # The first visit fills the cache; this visitor is served the kept page with a token of its own.
+        page.goto(f"{live_server.url}/{meeting.slug}/register/")
+        page.reload()
+        page.get_by_label("First name").fill("Amina")
+        page.get_by_label("Last name").fill("Diallo")
+        page.get_by_label(re.compile(r"^\s*Email")).fill("amina.diallo@example.sn")
+        page.get_by_label("Position / job title").fill("Chargée de mission")
+        page.get_by_label(re.compile(r"^\s*Organisation")).fill("Réseau migrations Sénégal")
+        page.get_by_label("Stakeholder category").select_option(label="Civil society / NGO")
+        page.get_by_label("Country represented or based in").select_option(label="Senegal")
+        page.get_by_label("French", exact=True).check()
+        page.get_by_label("I have read the privacy notice").check()
+        page.get_by_role("button", name="Register").click()
+
+        expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for registering")
+    cache.clear()
+    pages_forget_local()
+    assert Registration.objects.get().email == "amina.diallo@example.sn"
