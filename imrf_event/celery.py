@@ -29,4 +29,10 @@ app.conf.beat_schedule = {
         "schedule": 24 * 3600.0,
         "options": {"expires": 3600},
     },
+    # Exports are kept an hour by default: a sweep every five minutes deletes them soon after.
+    "expire-exports": {
+        "task": "registration.exports_expire",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }

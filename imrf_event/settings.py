@@ -295,3 +295,9 @@ CANCELLED_DATA_RETENTION_DAYS = env.int("CANCELLED_DATA_RETENTION_DAYS", default
 PAGE_CACHE_TIMEOUT = datetime.timedelta(seconds=env.int("PAGE_CACHE_SECONDS", default=600))
 # How often a process asks the shared cache whether agenda data changed elsewhere.
 PAGE_CACHE_VERSION_CHECK_SECONDS = env.float("PAGE_CACHE_VERSION_CHECK_SECONDS", default=1.0)
+
+# Exports of more rows than this are built by a Celery task into EXPORT_DIR, a directory no URL
+# serves: the file reaches only the user who asked, through the admin, until it expires.
+EXPORT_IN_BACKGROUND_FROM_ROWS = env.int("EXPORT_IN_BACKGROUND_FROM_ROWS", default=2000)
+EXPORT_DIR = Path(env("EXPORT_DIR", default=str(BASE_DIR / "private" / "exports")))
+EXPORT_KEEP_SECONDS = env.int("EXPORT_KEEP_SECONDS", default=3600)

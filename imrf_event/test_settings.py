@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("LOG_FORMAT", "plain")
@@ -29,3 +30,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Tests sign organisers in with force_login; tests/imrf_event/test_two_factor.py switches
 # "required" on itself.
 ADMIN_2FA = "optional"
+# Background exports write under the system's temporary directory, never into the checkout.
+EXPORT_DIR = Path(tempfile.gettempdir()) / "imrf-test-exports"  # noqa: F405

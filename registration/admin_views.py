@@ -1,8 +1,12 @@
-"""The registrations admin's own pages: the filtered exports, the speakers' list and the dashboard."""
+"""The registrations admin's own pages: the filtered exports and their progress, the speakers' list, the dashboard."""
+
+from functools import partial
 
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -10,12 +14,17 @@ from django.utils.translation import gettext_lazy as _
 
 from agenda.selectors import meeting_for_user_chosen
 
-from . import charts
-from .access import can_see_diversity
+from . import charts, tasks
+from .background_exports import (
+    export_goes_to_background,
+    export_job_create,
+    export_job_expire,
+    export_job_path,
+    export_table,
+)
 from .dashboard import dashboard_get
-from .exports import EXPORTERS, SpeakersTable, registration_table
-from .models import Registration
-from .selectors import registration_speakers_list
+from .export_jobs import ExportJob
+from .exports import EXPORTERS
 
 
 class RegistrationPagesMixin:
@@ -24,23 +33,12 @@ class RegistrationPagesMixin:
     def has_export_permission(self, request):
         return request.user.has_perm("registration.export_registrations")
 
-    def _export(self, request, queryset, format_id, *, speakers=False):
-        # Rows are read through a subquery of the filtered ids, without the list's
-        # per-row annotations, in the order people registered.
-        registrations = Registration.objects.filter(pk__in=queryset.values("pk"))
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        if speakers:
-            table = SpeakersTable(queryset=registration_speakers_list(registrations=registrations))
-            stem = f"speakers-list-{stamp}"
-        else:
-            table = registration_table(
-                queryset=registrations.order_by("created_at", "pk"),
-                include_protected_answers=can_see_diversity(request.user),
-            )
-            stem = f"registrations-{stamp}"
+    def _export(self, request, queryset, format_id):
+        # The selection actions stay immediate: a selection is what one page of ticks holds.
+        table, stem = export_table(user=request.user, queryset=queryset, kind=ExportJob.Kind.REGISTRATIONS)
         return EXPORTERS[format_id](table=table, filename_stem=stem).response()
 
-    def _filtered_export_view(self, request, format_id, *, speakers):
+    def _filtered_export_view(self, request, format_id, *, kind):
         if not (self.has_view_permission(request) and self.has_export_permission(request)):
             raise PermissionDenied
         if format_id not in EXPORTERS:
@@ -49,13 +47,61 @@ class RegistrationPagesMixin:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
             return HttpResponseRedirect(reverse("admin:registration_registration_changelist"))
-        return self._export(request, changelist.queryset, format_id, speakers=speakers)
+        table, stem = export_table(user=request.user, queryset=changelist.queryset, kind=kind)
+        # The changelist has counted its rows already; the speakers' list is a subset to count.
+        total = changelist.result_count if kind == ExportJob.Kind.REGISTRATIONS else table.queryset.count()
+        if not export_goes_to_background(total=total):
+            return EXPORTERS[format_id](table=table, filename_stem=stem).response()
+        job = export_job_create(
+            user=request.user,
+            kind=kind,
+            format_id=format_id,
+            query=request.GET.urlencode(),
+            total=total,
+            filename_stem=stem,
+        )
+        # After commit, so a worker never looks for a row it cannot see yet; with no broker
+        # it runs here, in-process, and the page below finds the file ready.
+        transaction.on_commit(partial(tasks.export_build.delay, job.pk))
+        return HttpResponseRedirect(reverse("admin:registration_export_job", args=[job.pk]))
 
     def export_view(self, request, format_id):
-        return self._filtered_export_view(request, format_id, speakers=False)
+        return self._filtered_export_view(request, format_id, kind=ExportJob.Kind.REGISTRATIONS)
 
     def speakers_view(self, request, format_id):
-        return self._filtered_export_view(request, format_id, speakers=True)
+        return self._filtered_export_view(request, format_id, kind=ExportJob.Kind.SPEAKERS)
+
+    def _own_job(self, request, job_id) -> ExportJob:
+        job = get_object_or_404(ExportJob, pk=job_id)
+        # Only the organiser who asked (or a superuser): the file holds what their filters chose.
+        if job.user_id != request.user.pk and not request.user.is_superuser:
+            raise PermissionDenied
+        if job.status != ExportJob.Status.EXPIRED and job.expires_at <= timezone.now():
+            export_job_expire(job=job)
+        return job
+
+    def export_job_view(self, request, job_id):
+        job = self._own_job(request, job_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Export"),
+            "opts": self.opts,
+            "job": job,
+            "refresh_seconds": 2,
+        }
+        return TemplateResponse(request, "admin/registration/export_job.html", context)
+
+    def export_job_file_view(self, request, job_id):
+        job = self._own_job(request, job_id)
+        if job.status != ExportJob.Status.DONE:
+            return HttpResponseRedirect(reverse("admin:registration_export_job", args=[job.pk]))
+        try:
+            handle = export_job_path(job=job).open("rb")
+        except FileNotFoundError:
+            export_job_expire(job=job)
+            return HttpResponseRedirect(reverse("admin:registration_export_job", args=[job.pk]))
+        content_type = EXPORTERS[job.format].content_type
+        return FileResponse(handle, as_attachment=True, filename=job.file_name, content_type=content_type)
 
     def dashboard_view(self, request):
         if not request.user.has_perm("registration.view_dashboard"):
@@ -96,5 +142,7 @@ class RegistrationPagesMixin:
             path("dashboard/", view(self.dashboard_view), name="registration_dashboard"),
             path("export/<str:format_id>/", view(self.export_view), name="registration_registration_export"),
             path("speakers/<str:format_id>/", view(self.speakers_view), name="registration_registration_speakers"),
+            path("export-job/<int:job_id>/", view(self.export_job_view), name="registration_export_job"),
+            path("export-job/<int:job_id>/file/", view(self.export_job_file_view), name="registration_export_job_file"),
             *super().get_urls(),
         ]

@@ -217,6 +217,10 @@ class CsvExporter(Exporter):
                 buffer.truncate()
         yield buffer.getvalue().encode("utf-8")
 
+    def write(self, handle):
+        for chunk in self.chunks():
+            handle.write(chunk)
+
     def response(self):
         response = StreamingHttpResponse(self.chunks(), content_type=self.content_type)
         response["Content-Disposition"] = f'attachment; filename="{self.filename}"'

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import outbox, reminders, retention
+from . import background_exports, outbox, reminders, retention
 
 
 @shared_task(name=outbox.SEND_EMAIL_TASK, bind=True, acks_late=True, max_retries=outbox.MAX_ATTEMPTS)
@@ -34,3 +34,13 @@ def requeue_stale_emails() -> int:
 @shared_task(name="registration.remove_personal_data", acks_late=True)
 def remove_personal_data() -> int:
     return retention.registrations_anonymise_past(now=timezone.now(), days_after=settings.PERSONAL_DATA_RETENTION_DAYS)
+
+
+@shared_task(name=background_exports.EXPORT_BUILD_TASK, acks_late=True)
+def export_build(job_id: int) -> None:
+    background_exports.export_job_build(job_id=job_id)
+
+
+@shared_task(name="registration.exports_expire", acks_late=True)
+def exports_expire() -> int:
+    return background_exports.exports_expire(now=timezone.now())

@@ -1,0 +1,48 @@
+"""An export too large to build inside a request: the row that tracks it from queued to downloaded to deleted."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportJob(models.Model):
+    """One background export asked for by one user, with the changelist query it was asked with."""
+
+    class Kind(models.TextChoices):
+        REGISTRATIONS = "registrations", _("Registrations")
+        SPEAKERS = "speakers", _("Speakers' list")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    format = models.CharField(_("format"), max_length=10)
+    query = models.TextField(_("query"), blank=True, help_text=_("The list's filters as the address carried them."))
+    total = models.PositiveIntegerField(_("rows to write"), default=0)
+    written = models.PositiveIntegerField(_("rows written"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    file_name = models.CharField(_("file name"), max_length=200, help_text=_("As the download offers it."))
+    stored_name = models.CharField(_("stored as"), max_length=100, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(written__lte=models.F("total")), name="export_written_le_total"),
+        ]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
