@@ -11,6 +11,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from agenda.cache import Built, cached
 from agenda.models import InterpretationLanguage, Meeting
 
 from .countries import unece_member_states
@@ -68,6 +69,34 @@ def _shown_when(name):
     return Div(name, **SHOWN_WHEN[name]) if name in SHOWN_WHEN else name
 
 
+def listening_languages(meeting: Meeting) -> list[InterpretationLanguage]:
+    """The languages `meeting` interprets into, in the form's order, kept per process until agenda data changes."""
+    return cached(
+        f"listening-languages:{meeting.pk}",
+        build=lambda: Built(list(meeting.interpretation_languages.order_by("position", "name"))),
+    )
+
+
+class ListeningLanguageField(forms.ModelChoiceField):
+    """The meeting's languages as radio buttons, a posted one checked against the kept list, not the database."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.languages: list[InterpretationLanguage] = []
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, InterpretationLanguage):
+            value = value.pk
+        for language in self.languages:
+            if str(language.pk) == str(value):
+                return language
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
 class RegistrationRulesMixin:
     """What the public and the organisers' forms share: the rules' outcome put on the form, and the values to store."""
 
@@ -87,7 +116,7 @@ class RegistrationRulesMixin:
 
 class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
     country = forms.ChoiceField(label=_("Country represented or based in"), choices=country_choices)
-    listening_language = forms.ModelChoiceField(
+    listening_language = ListeningLanguageField(
         label=_("Language you will listen in"),
         queryset=InterpretationLanguage.objects.none(),
         widget=forms.RadioSelect,
@@ -181,6 +210,7 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
         if self.consent_section is None:
             del self.fields[CONSENT_BOX]
         self.fields["listening_language"].queryset = meeting.interpretation_languages.order_by("position", "name")
+        self.fields["listening_language"].languages = listening_languages(meeting)
         self.fields["category"].choices = [("", _("Choose a category")), *Registration.Category.choices]
         for name in ("imrf_attendance_level", "accreditation_route", "age_group"):
             if name not in self.fields:
@@ -237,6 +267,11 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
         if section.key == self.consent_section:
             items.append(CONSENT_BOX)
         return items
+
+    def _get_validation_exclusions(self):
+        # The field checked the language against the meeting's own: the model's check that it
+        # exists would be one more query per registration.
+        return {*super()._get_validation_exclusions(), "listening_language"}
 
     def clean_website(self):
         # A filled honeypot fails validation like any bad field, so nothing is saved.

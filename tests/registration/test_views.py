@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import caches
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -318,7 +319,7 @@ def test_register_post_still_works_when_the_throttle_cache_is_down(
     def unreachable(*args, **kwargs):
         raise ConnectionError("cache server unreachable")
 
-    monkeypatch.setattr("registration.throttle.cache.add", unreachable)
+    monkeypatch.setattr(caches["default"], "add", unreachable)
 
     response = client.post(register_url, form_data)
 
