@@ -2,6 +2,7 @@
 
 import logging
 import time
+import weakref
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.base import BaseCache
@@ -13,6 +14,11 @@ from imrf_event.client_address import client_address
 __all__ = ["client_address", "throttle_hit"]
 
 logger = logging.getLogger(__name__)
+
+# One redis-py client per Django cache client, so per process and thread: Django's get_client()
+# builds a new one on every call, and building it (its table of reply parsers) cost as much CPU as
+# the round trip. The client is safe to share; its connections come from Django's pool.
+_clients: "weakref.WeakKeyDictionary[object, object]" = weakref.WeakKeyDictionary()
 
 
 def throttle_hit(*, scope: str, key: str, limit: int, window_seconds: int = 60) -> bool:
@@ -35,8 +41,11 @@ def _redis_count(backend: RedisCache, cache_key: str, window_seconds: int) -> in
     # INCR and EXPIRE in one MULTI/EXEC pipeline: one round trip instead of the three of
     # add() then incr() (which checks EXISTS first), and no key is ever left without its expiry.
     key = backend.make_and_validate_key(cache_key)
-    # Django's own pooled client for the key: no connection of our own.
-    client = backend._cache.get_client(key, write=True)
+    cache_client = backend._cache
+    client = _clients.get(cache_client)
+    if client is None:
+        # Django's own pool of connections: none of our own.
+        client = _clients[cache_client] = cache_client.get_client(key, write=True)
     with client.pipeline(transaction=True) as pipeline:
         # The key names its window, so pushing the expiry back on each hit never counts past it.
         count, _expiry_set = pipeline.incr(key).expire(key, window_seconds).execute()
