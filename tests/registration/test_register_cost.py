@@ -68,3 +68,16 @@ def test_register_post_with_a_language_the_organisers_just_removed_is_refused(
 
     assert response.status_code == 200
     assert list(Registration.objects.values_list("email", flat=True)) == ["first@mup.example.rs"]
+
+
+@pytest.mark.parametrize("posted", ["ZZ", "rs", "RS'--", "X" * 300])
+def test_register_post_with_a_country_not_in_the_list_is_refused_beside_the_field(
+    client, meeting, register_url, form_data, posted
+):
+    response = client.post(register_url, {**form_data, "country": posted})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="error_1_id_country"' in page
+    assert 'value="djordje@mup.example.rs"' in page
+    assert not Registration.objects.exists()
