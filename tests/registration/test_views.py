@@ -45,8 +45,12 @@ def test_register_get_offers_unece_member_states_first(register_url, client, mee
     assert "Türkiye" in content
 
 
-def test_register_post_valid_redirects_to_thanks_and_emails_the_summary(register_url, client, meeting, form_data):
-    response = client.post(register_url, form_data)
+def test_register_post_valid_redirects_to_thanks_and_emails_the_summary(
+    register_url, client, meeting, form_data, django_capture_on_commit_callbacks
+):
+    # The worker renders the confirmation as it sends it: here in-process, after the commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(register_url, form_data)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("registration:thanks", args=[meeting.slug])
