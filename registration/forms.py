@@ -1,6 +1,6 @@
 """The registration forms: the public one in the sections participants see, and the organisers' one in the admin."""
 
-from functools import cache
+from functools import cache, cached_property
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
@@ -209,8 +209,9 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
         self.consent_section = protected_sections[-1] if protected_sections else None
         if self.consent_section is None:
             del self.fields[CONSENT_BOX]
-        self.fields["listening_language"].queryset = meeting.interpretation_languages.order_by("position", "name")
-        self.fields["listening_language"].languages = listening_languages(meeting)
+        languages = self.fields["listening_language"].languages = listening_languages(meeting)
+        # The radios from the kept list too: ModelChoiceField uses set choices instead of its queryset.
+        self.fields["listening_language"].choices = [(language.pk, str(language)) for language in languages]
         self.fields["category"].choices = [("", _("Choose a category")), *Registration.Category.choices]
         for name in ("imrf_attendance_level", "accreditation_route", "age_group"):
             if name not in self.fields:
@@ -234,9 +235,11 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
             del self.fields["privacy_consent"]
         else:
             self.fields["privacy_consent"].label = _privacy_label(self.meeting)
-        self.helper = self._build_helper(submit_label or pgettext_lazy("button", "Register"))
+        self.submit_label = submit_label or pgettext_lazy("button", "Register")
 
-    def _build_helper(self, submit_label):
+    @cached_property
+    def helper(self):
+        # Built only when the form is shown: a valid registration never needs its layout.
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True
@@ -246,7 +249,7 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
                 for section in self.sections
             ),
             Div("website", css_class="hp-field"),
-            Submit("submit", submit_label, css_class="btn-lg"),
+            Submit("submit", self.submit_label, css_class="btn-lg"),
         )
         return helper
 
