@@ -13,6 +13,9 @@ from .admin_filters import EstimatedCountPaginator
 from .models import OutgoingEmail
 from .secret_links import secret_links_redact
 
+# A confirmation is rendered by the worker as it sends it (`outbox.email_queue_rendered_later`).
+NOT_YET_RENDERED = _("Written when it is sent.")
+
 
 class SecretLinksHidden:
     """An email's texts as the admin shows them: with the token of every manage link hidden.
@@ -23,11 +26,15 @@ class SecretLinksHidden:
 
     @admin.display(description=_("subject"))
     def subject_shown(self, email):
+        if not email.body_text:
+            return NOT_YET_RENDERED
         # A reminder's subject may hold {manage_link}.
         return secret_links_redact(text=email.subject)
 
     @admin.display(description=_("plain text"))
     def body_text_shown(self, email):
+        if not email.body_text:
+            return NOT_YET_RENDERED
         return secret_links_redact(text=email.body_text)
 
     @admin.display(description=_("last error"))

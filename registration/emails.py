@@ -163,13 +163,46 @@ def email_build(
         subject=subject,
         body_text=text,
         body_html=html,
-        attach_calendar=kind in (OutgoingEmail.Kind.CONFIRMATION, OutgoingEmail.Kind.CHANGE)
-        or (kind == OutgoingEmail.Kind.DECISION and registration.status == Registration.Status.ACTIVE)
-        or joining is not None,
+        attach_calendar=_attaches_calendar(registration=registration, kind=kind, joining=joining),
         # Chosen before the first try and kept across retries: if a message ever arrives twice,
         # mail clients that collapse equal Message-IDs (Gmail does) show it once.
         message_id=email_message_id_new(),
     )
+
+
+def _attaches_calendar(*, registration: Registration, kind: str, joining: Joining | None) -> bool:
+    return (
+        kind in (OutgoingEmail.Kind.CONFIRMATION, OutgoingEmail.Kind.CHANGE)
+        or (kind == OutgoingEmail.Kind.DECISION and registration.status == Registration.Status.ACTIVE)
+        or joining is not None
+    )
+
+
+def email_build_unrendered(*, registration: Registration, kind: str) -> OutgoingEmail:
+    """The unsaved row for an email to the registrant whose subject and texts are written when it is sent.
+
+    Rendering two templates costs a registration more than its own insert, so the confirmation is
+    rendered by the worker (`email_render`), in the language stored on the registration in the same
+    transaction. An empty `body_text` marks such a row: every rendered text ends with a line break.
+    """
+    if kind == OutgoingEmail.Kind.REMINDER:
+        raise ValueError("A reminder email is rendered when it is written.")
+    return OutgoingEmail(
+        registration=registration,
+        kind=kind,
+        to_email=registration.email,
+        subject="",
+        body_text="",
+        body_html="",
+        attach_calendar=_attaches_calendar(registration=registration, kind=kind, joining=None),
+        message_id=email_message_id_new(),
+    )
+
+
+def email_render(*, email: OutgoingEmail) -> None:
+    """Write the subject and texts of a row from `email_build_unrendered`, as the registration now stands."""
+    built = email_build(registration=email.registration, kind=email.kind)
+    email.subject, email.body_text, email.body_html = built.subject, built.body_text, built.body_html
 
 
 def email_build_to(

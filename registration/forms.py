@@ -1,6 +1,6 @@
 """The registration forms: the public one in the sections participants see, and the organisers' one in the admin."""
 
-from functools import cache
+from functools import cache, cached_property
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
@@ -11,6 +11,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from agenda.cache import Built, cached
 from agenda.models import InterpretationLanguage, Meeting
 
 from .countries import unece_member_states
@@ -68,6 +69,34 @@ def _shown_when(name):
     return Div(name, **SHOWN_WHEN[name]) if name in SHOWN_WHEN else name
 
 
+def listening_languages(meeting: Meeting) -> list[InterpretationLanguage]:
+    """The languages `meeting` interprets into, in the form's order, kept per process until agenda data changes."""
+    return cached(
+        f"listening-languages:{meeting.pk}",
+        build=lambda: Built(list(meeting.interpretation_languages.order_by("position", "name"))),
+    )
+
+
+class ListeningLanguageField(forms.ModelChoiceField):
+    """The meeting's languages as radio buttons, a posted one checked against the kept list, not the database."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.languages: list[InterpretationLanguage] = []
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, InterpretationLanguage):
+            value = value.pk
+        for language in self.languages:
+            if str(language.pk) == str(value):
+                return language
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
 class RegistrationRulesMixin:
     """What the public and the organisers' forms share: the rules' outcome put on the form, and the values to store."""
 
@@ -87,7 +116,7 @@ class RegistrationRulesMixin:
 
 class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
     country = forms.ChoiceField(label=_("Country represented or based in"), choices=country_choices)
-    listening_language = forms.ModelChoiceField(
+    listening_language = ListeningLanguageField(
         label=_("Language you will listen in"),
         queryset=InterpretationLanguage.objects.none(),
         widget=forms.RadioSelect,
@@ -180,7 +209,9 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
         self.consent_section = protected_sections[-1] if protected_sections else None
         if self.consent_section is None:
             del self.fields[CONSENT_BOX]
-        self.fields["listening_language"].queryset = meeting.interpretation_languages.order_by("position", "name")
+        languages = self.fields["listening_language"].languages = listening_languages(meeting)
+        # The radios from the kept list too: ModelChoiceField uses set choices instead of its queryset.
+        self.fields["listening_language"].choices = [(language.pk, str(language)) for language in languages]
         self.fields["category"].choices = [("", _("Choose a category")), *Registration.Category.choices]
         for name in ("imrf_attendance_level", "accreditation_route", "age_group"):
             if name not in self.fields:
@@ -204,9 +235,11 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
             del self.fields["privacy_consent"]
         else:
             self.fields["privacy_consent"].label = _privacy_label(self.meeting)
-        self.helper = self._build_helper(submit_label or pgettext_lazy("button", "Register"))
+        self.submit_label = submit_label or pgettext_lazy("button", "Register")
 
-    def _build_helper(self, submit_label):
+    @cached_property
+    def helper(self):
+        # Built only when the form is shown: a valid registration never needs its layout.
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True
@@ -216,7 +249,7 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
                 for section in self.sections
             ),
             Div("website", css_class="hp-field"),
-            Submit("submit", submit_label, css_class="btn-lg"),
+            Submit("submit", self.submit_label, css_class="btn-lg"),
         )
         return helper
 
@@ -237,6 +270,12 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
         if section.key == self.consent_section:
             items.append(CONSENT_BOX)
         return items
+
+    def _get_validation_exclusions(self):
+        # Both were checked by the form's own fields, against the same values: the model's check that
+        # the language exists would be one more query per registration, and django-countries' check of
+        # the country rebuilds its list of 250 countries (a tenth of the cost of validating the form).
+        return {*super()._get_validation_exclusions(), "listening_language", "country"}
 
     def clean_website(self):
         # A filled honeypot fails validation like any bad field, so nothing is saved.

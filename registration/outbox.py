@@ -20,7 +20,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .emails import JOINING_KINDS, email_build, email_build_to, email_message_build
+from .emails import (
+    JOINING_KINDS,
+    email_build,
+    email_build_to,
+    email_build_unrendered,
+    email_message_build,
+    email_render,
+)
 from .joining import Joining
 from .models import OutgoingEmail, Registration, Reminder
 
@@ -54,6 +61,18 @@ def email_queue(
 ) -> OutgoingEmail:
     """Write the email row for `registration` and queue its sending once the transaction commits."""
     email = email_build(registration=registration, kind=kind, reminder=reminder, joining=joining, extra=extra)
+    email.save()
+    transaction.on_commit(partial(email_dispatch, email_ids=[email.pk]))
+    return email
+
+
+def email_queue_rendered_later(*, registration: Registration, kind: str) -> OutgoingEmail:
+    """Write the row of an email the worker renders when it sends it (see `email_build_unrendered`), and queue it.
+
+    The row is written in the caller's transaction like any other: nothing is lost if the request
+    ends after it commits.
+    """
+    email = email_build_unrendered(registration=registration, kind=kind)
     email.save()
     transaction.on_commit(partial(email_dispatch, email_ids=[email.pk]))
     return email
@@ -165,6 +184,11 @@ def email_send(*, email_id: int, now: datetime.datetime | None = None) -> dateti
 
     # Outside the transaction: a row lock must not be held through a slow SMTP conversation.
     try:
+        if not email.body_text:
+            # Rendered once, by the worker that marked it sending: kept on the row for the admin
+            # and for any retry, which sends the same text.
+            email_render(email=email)
+            email.save(update_fields=["subject", "body_text", "body_html"])
         email_message_build(email=email).send()
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row, none is lost
         return _email_send_failed(email=email, exc=exc)

@@ -54,8 +54,8 @@ def registration_create(
 ) -> RegistrationResult:
     """Register a participant, or, when the email is already registered, send its manage link again.
 
-    The confirmation is written as an email row in the same transaction and
-    queued only once it commits (see `outbox.email_queue`).
+    The confirmation is written as an email row in the same transaction and queued only once it
+    commits; the worker renders its texts when it sends it (see `outbox.email_queue_rendered_later`).
     """
     registration_open_ensure(meeting=meeting, now=now)
     email = email_normalise(data["email"])
@@ -70,7 +70,8 @@ def registration_create(
                 privacy_consent_at=now or timezone.now(),
                 language=language,
             )
-            outbox.email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
+            # Rendered by the worker: the request only writes the row.
+            outbox.email_queue_rendered_later(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
     except IntegrityError:
         with transaction.atomic():
             existing = _registration_for_email(meeting=meeting, email=email)

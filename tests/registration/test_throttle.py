@@ -1,9 +1,10 @@
 """The limit on registrations per address: how many, for how long, and no limit while the cache is down."""
 
 import logging
+import time
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from registration.models import Registration
 from registration.throttle import throttle_hit
@@ -81,8 +82,8 @@ def test_throttle_hit_when_the_count_expired_between_add_and_incr_counts_one(clo
     def expired(key, *args, **kwargs):
         raise ValueError(f"Key '{key}' not found")
 
-    monkeypatch.setattr("registration.throttle.cache.add", lambda *args, **kwargs: False)
-    monkeypatch.setattr("registration.throttle.cache.incr", expired)
+    monkeypatch.setattr(caches["default"], "add", lambda *args, **kwargs: False)
+    monkeypatch.setattr(caches["default"], "incr", expired)
 
     refused = throttle_hit(scope="register", key="198.51.100.7", limit=1)
 
@@ -129,3 +130,61 @@ def test_register_post_with_the_cache_down_registers_everyone(
 
     assert [response.status_code for response in responses] == [302, 302, 302]
     assert Registration.objects.count() == 3
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url):
+    """Redis as Django's cache, as in production, emptied of this test's throttle keys afterwards."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    yield caches["default"]
+    client = caches["default"]._cache.get_client()
+    if keys := client.keys("*throttle:register:*"):
+        client.delete(*keys)
+
+
+@pytest.fixture
+def redis_round_trips(monkeypatch):
+    """Counts the commands, or pipelines of commands, written to Redis: each is one round trip."""
+    from redis.connection import AbstractConnection
+
+    sent = []
+    send = AbstractConnection.send_packed_command
+
+    def counted(self, *args, **kwargs):
+        sent.append(1)
+        return send(self, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    return sent
+
+
+@pytest.mark.redis
+def test_throttle_hit_on_redis_counts_each_attempt_in_one_round_trip_with_the_window_as_expiry(
+    clock, redis_cache, redis_round_trips
+):
+    clock.now = MINUTE + time.time_ns() % 1000 * 60
+    # Opening the pooled connection says hello to the server once per process, not per request.
+    throttle_hit(scope="register", key="192.0.2.1", limit=3)
+    redis_round_trips.clear()
+
+    answers = [throttle_hit(scope="register", key="198.51.100.7", limit=3) for _attempt in range(5)]
+
+    client = redis_cache._cache.get_client()
+    key = redis_cache.make_and_validate_key(f"throttle:register:198.51.100.7:{int(clock.now // 60)}")
+    assert answers == [False, False, False, True, True]
+    assert len(redis_round_trips) == 5
+    assert int(client.get(key)) == 5
+    assert 0 < client.ttl(key) <= 60
+
+
+@pytest.mark.redis
+def test_register_post_floods_from_one_address_on_redis_are_refused_after_the_limit(
+    register_url, client, meeting, form_data, settings, clock, redis_cache
+):
+    settings.REGISTRATION_POSTS_PER_MINUTE = 2
+    clock.now = MINUTE + time.time_ns() % 1000 * 60
+
+    responses = [client.post(register_url, {**form_data, "email": f"p{n}@mup.example.rs"}) for n in range(4)]
+
+    assert [response.status_code for response in responses] == [302, 302, 429, 429]
+    assert Registration.objects.count() == 2
