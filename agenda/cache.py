@@ -100,11 +100,13 @@ def pages_forget_local() -> None:
     _copies.forget()
 
 
-def cached(key: str, *, build):
+def cached(key: str, *, build, shared: bool = True):
     """The value cached under `key` for the current agenda version, built (and cached) when missing.
 
     `build()` returns a `Built`; its `until` may end the value's life sooner than the timeout,
-    and a value of None is returned as it is and not cached.
+    and a value of None is returned as it is and not cached. With `shared=False` the value is kept
+    in this process only (step 3 is skipped): for objects that are cheap to build once per process
+    but not worth pickling into Redis, such as a form's fields.
     """
     timeout = settings.PAGE_CACHE_TIMEOUT
     if not timeout:
@@ -112,7 +114,7 @@ def cached(key: str, *, build):
     version = _copies.current_version()
     now = timezone.now()
     entry = _copies.entries.get(key)
-    if entry is None and version is not None:
+    if entry is None and version is not None and shared:
         entry = _safely(None, cache.get, f"agenda:{version}:{key}")
     if entry is not None and now < entry["until"]:
         _copies.entries[key] = entry
@@ -122,7 +124,7 @@ def cached(key: str, *, build):
         return None
     entry = {"value": value, "until": min(now + timeout, until or now + timeout)}
     _copies.entries[key] = entry
-    if version is not None:
+    if version is not None and shared:
         _safely(None, cache.set, f"agenda:{version}:{key}", entry, int(timeout.total_seconds()))
     return value
 

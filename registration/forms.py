@@ -1,5 +1,6 @@
 """The registration forms: the public one in the sections participants see, and the organisers' one in the admin."""
 
+import copy
 from functools import cache, cached_property
 
 from crispy_forms.helper import FormHelper
@@ -114,6 +115,67 @@ class RegistrationRulesMixin:
         return {name: value for name, value in self.cleaned_data.items() if name in self.stored_fields}
 
 
+def _fields_prepared(meeting: Meeting) -> dict[str, forms.Field]:
+    """The public form's fields for `meeting` in the current language, kept per process until agenda data changes."""
+    return cached(
+        f"registration-form-fields:{meeting.pk}:{get_language()}",
+        build=lambda: Built(_fields_prepare(meeting)),
+        shared=False,
+    )
+
+
+def _fields_prepare(meeting: Meeting) -> dict[str, forms.Field]:
+    """The fields as `meeting` asks them: its sections only, its listening languages, choices worded for a form."""
+    fields = copy.deepcopy(RegistrationForm.base_fields)
+    sections = sections_for_meeting(meeting)
+    # A section the meeting does not ask is not on the form at all: a POST of its fields is ignored,
+    # so nothing is stored for them and the rules, which check only what they get, ask nothing of them.
+    asked = {name for section in sections for name in section.fields}
+    for name in PARTICIPANT_FIELDS:
+        if name not in asked:
+            del fields[name]
+    if not any(section.key in ("diversity", "accessibility") for section in sections):
+        del fields[CONSENT_BOX]
+    languages = fields["listening_language"].languages = listening_languages(meeting)
+    # The radios from the kept list too: ModelChoiceField uses set choices instead of its queryset.
+    fields["listening_language"].choices = [(language.pk, str(language)) for language in languages]
+    fields["category"].choices = [("", _("Choose a category")), *Registration.Category.choices]
+    for name in ("imrf_attendance_level", "accreditation_route", "age_group"):
+        if name in fields:
+            fields[name].choices = [("", _("Choose one")), *fields[name].choices[1:]]
+    for name in ("gender", "disability", "migrant_or_diaspora", "youth", "intervention_coordination"):
+        if name in fields:
+            # RadioSelect from a blank-able model field offers an empty "---------" radio: drop it.
+            fields[name].choices = [choice for choice in fields[name].choices if choice[0]]
+    autocomplete = {
+        "email": "email",
+        "first_name": "given-name",
+        "last_name": "family-name",
+        "honorific": "honorific-prefix",
+        "organisation": "organization",
+        "job_title": "organization-title",
+    }
+    for name, value in autocomplete.items():
+        fields[name].widget.attrs["autocomplete"] = value
+    fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+    fields["privacy_consent"].label = _privacy_label(meeting)
+    return fields
+
+
+def _field_copy(field: forms.Field) -> forms.Field:
+    """One form's copy of a prepared field: its own widget attributes and messages, the choices shared.
+
+    Sharing is safe because choices are only ever replaced, never changed in place, while rendering
+    changes the widget's attributes (crispy-forms adds its classes there), which each form has its own of.
+    """
+    copied = copy.copy(field)
+    copied.widget = copy.copy(field.widget)
+    copied.widget.attrs = field.widget.attrs.copy()
+    copied.error_messages = field.error_messages.copy()
+    copied.validators = field.validators[:]
+    return copied
+
+
 class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
     country = forms.ChoiceField(label=_("Country represented or based in"), choices=country_choices)
     listening_language = ListeningLanguageField(
@@ -195,46 +257,21 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, meeting: Meeting, submit_label=None, **kwargs):
+        # Django deep-copies the class's fields, choices and all, for every form: a third of the cost of a
+        # registration. The fields are instead prepared once per meeting and language (`_fields_prepare`)
+        # and each form gets light copies of them (`_field_copy`).
+        self.base_fields = {}
         super().__init__(*args, **kwargs)
+        self.fields = {name: _field_copy(field) for name, field in _fields_prepared(meeting).items()}
         self.meeting = meeting
         self.sections = sections_for_meeting(meeting)
-        # A section the meeting does not ask is not on the form at all: a POST of its fields is ignored,
-        # so nothing is stored for them and the rules, which check only what they get, ask nothing of them.
-        asked = {name for section in self.sections for name in section.fields}
-        for name in PARTICIPANT_FIELDS:
-            if name not in asked:
-                del self.fields[name]
         protected_sections = [section.key for section in self.sections if section.key in ("diversity", "accessibility")]
         # The consent box follows the last question it covers.
         self.consent_section = protected_sections[-1] if protected_sections else None
-        if self.consent_section is None:
-            del self.fields[CONSENT_BOX]
-        languages = self.fields["listening_language"].languages = listening_languages(meeting)
-        # The radios from the kept list too: ModelChoiceField uses set choices instead of its queryset.
-        self.fields["listening_language"].choices = [(language.pk, str(language)) for language in languages]
-        self.fields["category"].choices = [("", _("Choose a category")), *Registration.Category.choices]
-        for name in ("imrf_attendance_level", "accreditation_route", "age_group"):
-            if name not in self.fields:
-                continue
-            self.fields[name].choices = [("", _("Choose one")), *self.fields[name].choices[1:]]
-        for name in ("gender", "disability", "migrant_or_diaspora", "youth", "intervention_coordination"):
-            if name not in self.fields:
-                continue
-            # RadioSelect from a blank-able model field offers an empty "---------" radio: drop it.
-            self.fields[name].choices = [choice for choice in self.fields[name].choices if choice[0]]
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
-        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
-        self.fields["honorific"].widget.attrs["autocomplete"] = "honorific-prefix"
-        self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
-        self.fields["job_title"].widget.attrs["autocomplete"] = "organization-title"
-        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         self.initial.setdefault(CONSENT_BOX, bool(self.instance.diversity_consent_at))
         if self.instance.pk:
             # Consent was given when registering; changing the registration keeps it.
             del self.fields["privacy_consent"]
-        else:
-            self.fields["privacy_consent"].label = _privacy_label(self.meeting)
         self.submit_label = submit_label or pgettext_lazy("button", "Register")
 
     @cached_property
