@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -19,10 +19,12 @@ from agenda.selectors import meeting_for_user_chosen, meetings_for_user
 from .attendance import Attendance, AttendanceImport, FollowUp
 from .attendance_formats import MAX_BYTES, AttendanceFileError
 from .attendance_services import attendance_import, attendance_match, attendance_record_unregistered
-from .exports import XlsxExporter
+from .background_exports import participation_table
+from .export_gate import export_respond
+from .export_jobs import ExportJob
 from .follow_up import follow_up_recipients, follow_up_send
 from .models import Registration
-from .participation import ParticipationTable, participation_report_get
+from .participation import participation_report_get
 
 
 class AttendanceUploadForm(forms.Form):
@@ -175,10 +177,19 @@ class AttendanceAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         # Another team's meeting in the address is a 404, never its figures.
         meetings, meeting = meeting_for_user_chosen(user=request.user, meeting_id=request.GET.get("meeting"))
+        if output == "xlsx" and meeting is not None:
+            table, stem = participation_table(meeting=meeting)
+            return export_respond(
+                request=request,
+                kind=ExportJob.Kind.PARTICIPATION,
+                format_id="xlsx",
+                table=table,
+                # A bounded handful of aggregated rows, counted from the report already built.
+                total=sum(1 for _row in table.rows()),
+                query=urlencode({"meeting": meeting.pk}),
+                filename_stem=stem,
+            )
         report = participation_report_get(meeting=meeting) if meeting else None
-        if output == "xlsx" and report is not None:
-            stem = f"participation-{meeting.slug}-{timezone.localtime():%Y%m%d-%H%M}"
-            return XlsxExporter(table=ParticipationTable(report=report), filename_stem=stem).response()
         context = {
             **self.admin_site.each_context(request),
             "title": _("Participation report"),

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -13,11 +13,13 @@ from modeltranslation.admin import TranslationAdmin
 from agenda.admin_scope import MeetingScopedAdminMixin
 from agenda.selectors import meeting_for_user_chosen
 
-from .exports import ChairListTable, XlsxExporter
+from .background_exports import chair_list_table
+from .export_gate import export_respond
+from .export_jobs import ExportJob
 from .floor import FloorDecision
 from .joining import JoiningDetails
 from .joining_services import joining_details_save
-from .speakers import FloorNotRequested, floor_accept, floor_decision_update, floor_decline, floor_speakers
+from .speakers import FloorNotRequested, floor_accept, floor_decision_update, floor_decline
 
 
 @admin.register(JoiningDetails)
@@ -123,10 +125,17 @@ class FloorDecisionAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         # Another team's meeting in the address is a 404, never its speakers.
         meetings, meeting = meeting_for_user_chosen(user=request.user, meeting_id=request.GET.get("meeting"))
-        table = ChairListTable(queryset=floor_speakers(meeting=meeting)) if meeting else None
+        table, stem = chair_list_table(meeting=meeting) if meeting else (None, "")
         if export and table is not None:
-            stem = f"speakers-list-{meeting.slug}-{timezone.localtime():%Y%m%d-%H%M}"
-            return XlsxExporter(table=table, filename_stem=stem).response()
+            return export_respond(
+                request=request,
+                kind=ExportJob.Kind.CHAIR_LIST,
+                format_id="xlsx",
+                table=table,
+                total=table.queryset.count(),
+                query=urlencode({"meeting": meeting.pk}),
+                filename_stem=stem,
+            )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Speakers' list"),

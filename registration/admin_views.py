@@ -1,10 +1,7 @@
 """The registrations admin's own pages: the filtered exports and their progress, the speakers' list, the dashboard."""
 
-from functools import partial
-
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -14,15 +11,17 @@ from django.utils.translation import gettext_lazy as _
 
 from agenda.selectors import meeting_for_user_chosen
 
-from . import charts, tasks
+from . import charts
 from .background_exports import (
-    export_goes_to_background,
-    export_job_create,
+    EXPORT_KINDS,
+    export_job_allowed,
     export_job_expire,
     export_job_path,
+    export_job_refuse,
     export_table,
 )
 from .dashboard import dashboard_get
+from .export_gate import export_respond
 from .export_jobs import ExportJob
 from .exports import EXPORTERS
 
@@ -34,15 +33,16 @@ class RegistrationPagesMixin:
         return request.user.has_perm("registration.export_registrations")
 
     def _export(self, request, queryset, format_id):
-        # The selection actions stay immediate: a selection is what one page of ticks holds.
+        # With "select all N" ticked the action gets the whole filtered list, which the list's own
+        # address (kept in request.GET by the action's POST) rebuilds in the background.
+        if self.action_form.base_fields["select_across"].clean(request.POST.get("select_across")):
+            return self._filtered_export(request, format_id, kind=ExportJob.Kind.REGISTRATIONS)
+        # Ticked rows stay immediate: they are at most one page of the list (list_per_page), and Django
+        # refuses a POST of more than DATA_UPLOAD_MAX_NUMBER_FIELDS ids.
         table, stem = export_table(user=request.user, queryset=queryset, kind=ExportJob.Kind.REGISTRATIONS)
         return EXPORTERS[format_id](table=table, filename_stem=stem).response()
 
-    def _filtered_export_view(self, request, format_id, *, kind):
-        if not (self.has_view_permission(request) and self.has_export_permission(request)):
-            raise PermissionDenied
-        if format_id not in EXPORTERS:
-            raise Http404
+    def _filtered_export(self, request, format_id, *, kind):
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
@@ -50,20 +50,22 @@ class RegistrationPagesMixin:
         table, stem = export_table(user=request.user, queryset=changelist.queryset, kind=kind)
         # The changelist has counted its rows already; the speakers' list is a subset to count.
         total = changelist.result_count if kind == ExportJob.Kind.REGISTRATIONS else table.queryset.count()
-        if not export_goes_to_background(total=total):
-            return EXPORTERS[format_id](table=table, filename_stem=stem).response()
-        job = export_job_create(
-            user=request.user,
+        return export_respond(
+            request=request,
             kind=kind,
             format_id=format_id,
-            query=request.GET.urlencode(),
+            table=table,
             total=total,
+            query=request.GET.urlencode(),
             filename_stem=stem,
         )
-        # After commit, so a worker never looks for a row it cannot see yet; with no broker
-        # it runs here, in-process, and the page below finds the file ready.
-        transaction.on_commit(partial(tasks.export_build.delay, job.pk))
-        return HttpResponseRedirect(reverse("admin:registration_export_job", args=[job.pk]))
+
+    def _filtered_export_view(self, request, format_id, *, kind):
+        if not (self.has_view_permission(request) and self.has_export_permission(request)):
+            raise PermissionDenied
+        if format_id not in EXPORTERS:
+            raise Http404
+        return self._filtered_export(request, format_id, kind=kind)
 
     def export_view(self, request, format_id):
         return self._filtered_export_view(request, format_id, kind=ExportJob.Kind.REGISTRATIONS)
@@ -82,18 +84,25 @@ class RegistrationPagesMixin:
 
     def export_job_view(self, request, job_id):
         job = self._own_job(request, job_id)
+        kind = EXPORT_KINDS[job.kind]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Export"),
             "opts": self.opts,
             "job": job,
             "refresh_seconds": 2,
+            "back_url": reverse(kind.page) + (f"?{job.query}" if job.query else ""),
+            "back_label": kind.back_label,
         }
         return TemplateResponse(request, "admin/registration/export_job.html", context)
 
     def export_job_file_view(self, request, job_id):
         job = self._own_job(request, job_id)
         if job.status != ExportJob.Status.DONE:
+            return HttpResponseRedirect(reverse("admin:registration_export_job", args=[job.pk]))
+        # Rights are asked again: an organiser taken off the meeting's team since it was built gets nothing.
+        if not export_job_allowed(job=job):
+            export_job_refuse(job=job)
             return HttpResponseRedirect(reverse("admin:registration_export_job", args=[job.pk]))
         try:
             handle = export_job_path(job=job).open("rb")

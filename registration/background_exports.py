@@ -3,6 +3,8 @@
 import datetime
 import logging
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -10,15 +12,22 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, QueryDict
+from django.http import Http404, HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agenda.models import Meeting
+from agenda.selectors import meeting_for_user_chosen
 
 from .access import can_see_diversity
 from .export_jobs import ExportJob
-from .exports import EXPORTERS, SpeakersTable, Table, registration_table
+from .exports import EXPORTERS, ChairListTable, SpeakersTable, Table, registration_table
+from .floor import FloorDecision
 from .models import Registration
+from .participation import ParticipationTable, participation_report_get
 from .selectors import registration_speakers_list
+from .speakers import floor_speakers
 
 logger = logging.getLogger(__name__)
 
@@ -69,18 +78,117 @@ def export_job_path(*, job: ExportJob) -> Path:
     return Path(settings.EXPORT_DIR) / job.stored_name
 
 
-def _changelist_queryset(*, job: ExportJob) -> QuerySet:
-    """The changelist's rows for the job's user and query, through the very admin code of the immediate export."""
-    model_admin = admin.site.get_model_admin(Registration)
+def _admin_request(*, user, model, url_name: str, query: str) -> tuple[admin.ModelAdmin, HttpRequest]:
+    """The model's admin and a GET request to `url_name` as `user` made it, for a task that has no request."""
     request = HttpRequest()
     request.method = "GET"
-    request.path = reverse("admin:registration_registration_changelist")
-    request.GET = QueryDict(job.query)
-    request.user = job.user
-    # Rights are read again when the file is built: someone removed from the team meanwhile gets nothing.
+    request.path = reverse(url_name)
+    request.GET = QueryDict(query)
+    request.user = user
+    return admin.site.get_model_admin(model), request
+
+
+def _check_registrations(*, user, query: str) -> tuple[admin.ModelAdmin, HttpRequest]:
+    model_admin, request = _admin_request(
+        user=user, model=Registration, url_name="admin:registration_registration_changelist", query=query
+    )
     if not (model_admin.has_view_permission(request) and model_admin.has_export_permission(request)):
         raise PermissionDenied
-    return model_admin.get_changelist_instance(request).queryset
+    return model_admin, request
+
+
+def _build_registrations(*, user, query: str, kind: str) -> tuple[Table, str]:
+    """The changelist's rows for the user and query, through the very admin code of the immediate export."""
+    model_admin, request = _check_registrations(user=user, query=query)
+    return export_table(user=user, queryset=model_admin.get_changelist_instance(request).queryset, kind=kind)
+
+
+def _meeting_asked(*, user, query: str) -> Meeting:
+    """The meeting the job names, if it is still one of the user's: the team rule of every meeting page."""
+    meeting_id = QueryDict(query).get("meeting")
+    if not meeting_id:
+        # Without an id the chooser falls back to the user's latest meeting, which is not what was asked for.
+        raise Http404
+    _meetings, meeting = meeting_for_user_chosen(user=user, meeting_id=meeting_id)
+    return meeting
+
+
+def _check_chair_list(*, user, query: str) -> Meeting:
+    model_admin, request = _admin_request(
+        user=user, model=FloorDecision, url_name="admin:registration_floordecision_chair", query=query
+    )
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    return _meeting_asked(user=user, query=query)
+
+
+def chair_list_table(*, meeting: Meeting) -> tuple[Table, str]:
+    """The chair's speakers' list of `meeting` and its file name without extension."""
+    stem = f"speakers-list-{meeting.slug}-{timezone.localtime():%Y%m%d-%H%M}"
+    return ChairListTable(queryset=floor_speakers(meeting=meeting)), stem
+
+
+def _check_participation(*, user, query: str) -> Meeting:
+    if not user.has_perm("registration.view_dashboard"):
+        raise PermissionDenied
+    return _meeting_asked(user=user, query=query)
+
+
+def participation_table(*, meeting: Meeting) -> tuple[ParticipationTable, str]:
+    """The participation report of `meeting` as one table, and its file name without extension."""
+    stem = f"participation-{meeting.slug}-{timezone.localtime():%Y%m%d-%H%M}"
+    return ParticipationTable(report=participation_report_get(meeting=meeting)), stem
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """How a job of one kind is checked and built again from its user and stored query, and where it came from.
+
+    `check` raises PermissionDenied or Http404 when the user may no longer see what the job holds;
+    `build` checks, then returns the table and the file name without extension.
+    """
+
+    check: Callable[..., object]
+    build: Callable[..., tuple[Table, str]]
+    page: str
+    back_label: str
+
+
+EXPORT_KINDS = {
+    ExportJob.Kind.REGISTRATIONS: ExportKind(
+        check=_check_registrations,
+        build=lambda *, user, query: _build_registrations(user=user, query=query, kind=ExportJob.Kind.REGISTRATIONS),
+        page="admin:registration_registration_changelist",
+        back_label=_("Back to the registrations"),
+    ),
+    ExportJob.Kind.SPEAKERS: ExportKind(
+        check=_check_registrations,
+        build=lambda *, user, query: _build_registrations(user=user, query=query, kind=ExportJob.Kind.SPEAKERS),
+        page="admin:registration_registration_changelist",
+        back_label=_("Back to the registrations"),
+    ),
+    ExportJob.Kind.CHAIR_LIST: ExportKind(
+        check=_check_chair_list,
+        build=lambda *, user, query: chair_list_table(meeting=_check_chair_list(user=user, query=query)),
+        page="admin:registration_floordecision_chair",
+        back_label=_("Back to the speakers' list"),
+    ),
+    ExportJob.Kind.PARTICIPATION: ExportKind(
+        check=_check_participation,
+        build=lambda *, user, query: participation_table(meeting=_check_participation(user=user, query=query)),
+        page="admin:registration_participation_report",
+        back_label=_("Back to the participation report"),
+    ),
+}
+
+
+def export_job_allowed(*, job: ExportJob) -> bool:
+    """Whether the job's user may still see what it holds, asked again before its file is handed over."""
+    try:
+        EXPORT_KINDS[job.kind].check(user=job.user, query=job.query)
+    except (PermissionDenied, Http404):
+        return False
+    return True
 
 
 class _CountedTable:
@@ -113,13 +221,17 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
     path = export_job_path(job=job)
     partial = path.with_name(path.name + ".part")
     try:
-        queryset = _changelist_queryset(job=job)
-        table, stem = export_table(user=job.user, queryset=queryset, kind=job.kind)
+        # Rights are read again when the file is built: someone removed from the team meanwhile gets nothing.
+        table, stem = EXPORT_KINDS[job.kind].build(user=job.user, query=job.query)
         counted = _CountedTable(table=table, job=job)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with partial.open("wb") as handle:
             EXPORTERS[job.format](table=counted, filename_stem=stem).write(handle)
         partial.rename(path)
+    except (PermissionDenied, Http404):
+        logger.warning("export %s refused: its user may no longer see what it holds", job.pk)
+        export_job_refuse(job=job)
+        return job
     except Exception:  # a failed export is reported on its page, never left running
         logger.exception("export %s failed", job.pk)
         partial.unlink(missing_ok=True)
@@ -139,6 +251,15 @@ def export_job_expire(*, job: ExportJob) -> None:
     path.with_name(path.name + ".part").unlink(missing_ok=True)
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.EXPIRED)
     job.status = ExportJob.Status.EXPIRED
+
+
+def export_job_refuse(*, job: ExportJob) -> None:
+    """Delete the file of a job whose user may no longer see what it holds, and say so on its page."""
+    path = export_job_path(job=job)
+    path.unlink(missing_ok=True)
+    path.with_name(path.name + ".part").unlink(missing_ok=True)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.REFUSED)
+    job.status = ExportJob.Status.REFUSED
 
 
 def exports_expire(*, now) -> int:

@@ -7,17 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ExportJob(models.Model):
-    """One background export asked for by one user, with the changelist query it was asked with."""
+    """One background export asked for by one user, with the query it was asked with (list filters, `meeting=<id>`)."""
 
     class Kind(models.TextChoices):
         REGISTRATIONS = "registrations", _("Registrations")
         SPEAKERS = "speakers", _("Speakers' list")
+        CHAIR_LIST = "chair_list", _("Speakers' list for the chair")
+        PARTICIPATION = "participation", _("Participation report")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+        # Its user could no longer see what it would hold when it came to be built or downloaded.
+        REFUSED = "refused", _("Refused")
         EXPIRED = "expired", _("Expired")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
