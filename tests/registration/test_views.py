@@ -104,6 +104,8 @@ def test_register_post_invalid_keeps_values_and_shows_errors_next_to_fields(regi
     [
         ("category", "head_of_the_universe"),
         ("country", "XX"),
+        ("country", "rs"),
+        ("country", "UNECE member States"),
         ("listening_language", "999999"),
         ("gender", "robot"),
         ("imrf_attendance_level", "emperor"),
