@@ -11,6 +11,8 @@ is registered in every process that queues email, not only in workers.
 import datetime
 import logging
 import smtplib
+import threading
+import time
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
@@ -46,6 +48,14 @@ REQUEUE_QUEUED_AFTER = datetime.timedelta(minutes=5)
 # sent: far longer than an SMTP conversation (EMAIL_TIMEOUT) can take.
 REQUEUE_SENDING_AFTER = datetime.timedelta(minutes=15)
 REQUEUE_LIMIT = 1000
+# The confirmations the registration form writes are not each announced to the broker: a web
+# process asks a worker to send what was written at most once per ANNOUNCE_WINDOW, and that task
+# runs two windows later, so it finds every row written in its window, with a window to spare for
+# clocks that disagree. A participant waits two seconds at most; the form saves a publish per
+# registration (a fifth of its cost, docs/performance.md).
+SEND_WRITTEN_TASK = "registration.send_written_emails"
+ANNOUNCE_WINDOW = datetime.timedelta(seconds=1)
+WRITTEN_LIMIT = 1000
 
 
 # Queueing
@@ -67,15 +77,77 @@ def email_queue(
 
 
 def email_queue_rendered_later(*, registration: Registration, kind: str) -> OutgoingEmail:
-    """Write the row of an email the worker renders when it sends it (see `email_build_unrendered`), and queue it.
+    """Write the row of an email the worker renders when it sends it (see `email_build_unrendered`).
 
     The row is written in the caller's transaction like any other: nothing is lost if the request
-    ends after it commits.
+    ends after it commits. On a broker it is sent by the window's `written_emails_send` task
+    (see ANNOUNCE_WINDOW), not by a message of its own.
     """
     email = email_build_unrendered(registration=registration, kind=kind)
     email.save()
-    transaction.on_commit(partial(email_dispatch, email_ids=[email.pk]))
+    transaction.on_commit(partial(_written_email_announce, email_id=email.pk))
     return email
+
+
+class _Announcements:
+    """When this process last asked a worker to send the written rows, so it asks once per window."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.last = float("-inf")
+
+    def due(self) -> bool:
+        now = time.monotonic()
+        with self.lock:
+            if now - self.last < ANNOUNCE_WINDOW.total_seconds():
+                return False
+            self.last = now
+            return True
+
+    def forget(self) -> None:
+        with self.lock:
+            self.last = float("-inf")
+
+
+_announcements = _Announcements()
+
+
+def _written_email_announce(*, email_id: int) -> None:
+    """After commit: have the row sent, by a task of its own in-process, or by this window's task on a broker."""
+    send_written = current_app.tasks[SEND_WRITTEN_TASK]
+    if send_written.app.conf.task_always_eager:
+        # No broker (the quickstart, the tests): sent here and now, like every other email.
+        email_dispatch(email_ids=[email_id])
+        return
+    if not _announcements.due():
+        return
+    try:
+        send_written.apply_async(countdown=2 * ANNOUNCE_WINDOW.total_seconds())
+    except Exception:
+        # The row is committed: the next registration asks again, and the periodic re-queue sends it.
+        _announcements.forget()
+        logger.exception("could not ask a worker to send the written emails; the periodic re-queue will")
+
+
+def written_emails_send(*, now: datetime.datetime) -> int:
+    """Send the rows written by `email_queue_rendered_later` and due by `now`; return how many were tried.
+
+    One of these tasks runs per web process and window, so several may run at once: `email_send`
+    claims each row under its lock, and a row another task holds is skipped. A transient failure
+    is retried by a `send_email` task of its own, as for any email.
+    """
+    email_ids = list(
+        OutgoingEmail.objects.filter(
+            status=OutgoingEmail.Status.QUEUED, body_text="", attempts=0, next_attempt_at__lte=now
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:WRITTEN_LIMIT]
+    )
+    for email_id in email_ids:
+        retry_in = email_send(email_id=email_id)
+        if retry_in is not None:
+            current_app.tasks[SEND_EMAIL_TASK].apply_async(args=[email_id], countdown=retry_in.total_seconds())
+    return len(email_ids)
 
 
 def email_queue_to(

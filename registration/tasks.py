@@ -21,6 +21,11 @@ def send_email(self, email_id: int) -> None:
     raise self.retry(countdown=retry_in.total_seconds())
 
 
+@shared_task(name=outbox.SEND_WRITTEN_TASK, acks_late=True)
+def send_written_emails() -> int:
+    return outbox.written_emails_send(now=timezone.now())
+
+
 @shared_task(name="registration.send_due_reminders", acks_late=True)
 def send_due_reminders() -> int:
     return reminders.reminder_send_due(now=timezone.now())

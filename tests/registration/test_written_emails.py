@@ -1,0 +1,120 @@
+"""Confirmations on a broker: one message per web process and second asks a worker to send them all, none lost."""
+
+import datetime
+import smtplib
+
+import pytest
+from celery import current_app
+from django.core import mail as django_mail
+from django.utils import timezone
+
+from registration import outbox, services
+from registration.models import OutgoingEmail, Registration
+from tests.celery_broker import celery_broker
+from tests.registration.test_outbox import UNREACHABLE_BROKER, _data, smtp_failures  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_window():
+    outbox._announcements.forget()
+    yield
+    outbox._announcements.forget()
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """The messages the web process publishes, recorded instead of sent to the broker."""
+    calls = []
+    for name in (outbox.SEND_WRITTEN_TASK, outbox.SEND_EMAIL_TASK):
+        task = current_app.tasks[name]
+        monkeypatch.setattr(
+            task, "apply_async", lambda args=None, task_name=name, **options: calls.append((task_name, args, options))
+        )
+    return calls
+
+
+def _register(meeting, email, capture):
+    with capture(execute=True):
+        return services.registration_create(meeting=meeting, data=_data(meeting, email=email))
+
+
+def test_three_registrations_in_one_second_publish_one_message_whose_task_sends_each_once(
+    meeting, published, django_capture_on_commit_callbacks
+):
+    with celery_broker(UNREACHABLE_BROKER):
+        for number in range(3):
+            _register(meeting, f"p{number}@mup.example.rs", django_capture_on_commit_callbacks)
+
+    assert published == [(outbox.SEND_WRITTEN_TASK, None, {"countdown": 2.0})]
+    assert django_mail.outbox == []
+
+    tried = outbox.written_emails_send(now=timezone.now())
+    tried_again = outbox.written_emails_send(now=timezone.now())
+
+    assert (tried, tried_again) == (3, 0)
+    assert sorted(message.to[0] for message in django_mail.outbox) == [f"p{n}@mup.example.rs" for n in range(3)]
+    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {OutgoingEmail.Status.SENT}
+
+
+def test_a_registration_after_the_window_asks_again(meeting, published, django_capture_on_commit_callbacks):
+    with celery_broker(UNREACHABLE_BROKER):
+        _register(meeting, "first@mup.example.rs", django_capture_on_commit_callbacks)
+        outbox._announcements.last -= outbox.ANNOUNCE_WINDOW.total_seconds()
+        _register(meeting, "second@mup.example.rs", django_capture_on_commit_callbacks)
+
+    assert [name for name, _args, _options in published] == [outbox.SEND_WRITTEN_TASK] * 2
+
+
+def test_broker_down_keeps_the_registration_and_the_next_one_asks_again(
+    meeting, monkeypatch, django_capture_on_commit_callbacks
+):
+    with celery_broker(UNREACHABLE_BROKER):
+        result = _register(meeting, "first@mup.example.rs", django_capture_on_commit_callbacks)
+
+    # Nothing published: the next registration in the same second still asks.
+    assert outbox._announcements.due()
+    assert Registration.objects.get() == result.registration
+    assert OutgoingEmail.objects.get().status == OutgoingEmail.Status.QUEUED
+
+    later = timezone.now() + outbox.REQUEUE_QUEUED_AFTER + datetime.timedelta(seconds=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.email_requeue_stale(now=later)
+    assert [message.to[0] for message in django_mail.outbox] == ["first@mup.example.rs"]
+
+
+def test_a_row_another_task_is_sending_and_a_row_not_yet_due_are_left_alone(
+    meeting, published, django_capture_on_commit_callbacks
+):
+    with celery_broker(UNREACHABLE_BROKER):
+        _register(meeting, "busy@mup.example.rs", django_capture_on_commit_callbacks)
+        _register(meeting, "later@mup.example.rs", django_capture_on_commit_callbacks)
+    OutgoingEmail.objects.filter(to_email="busy@mup.example.rs").update(status=OutgoingEmail.Status.SENDING)
+    OutgoingEmail.objects.filter(to_email="later@mup.example.rs").update(
+        next_attempt_at=timezone.now() + datetime.timedelta(minutes=1)
+    )
+
+    assert outbox.written_emails_send(now=timezone.now()) == 0
+    assert django_mail.outbox == []
+
+
+def test_a_transient_smtp_error_is_retried_by_a_task_of_its_own(
+    meeting,
+    published,
+    smtp_failures,
+    django_capture_on_commit_callbacks,  # noqa: F811
+):
+    smtp_failures.append(smtplib.SMTPServerDisconnected("gone"))
+    with celery_broker(UNREACHABLE_BROKER):
+        _register(meeting, "p@mup.example.rs", django_capture_on_commit_callbacks)
+
+    outbox.written_emails_send(now=timezone.now())
+
+    email = OutgoingEmail.objects.get()
+    assert email.status == OutgoingEmail.Status.QUEUED
+    assert email.attempts == 1
+    assert published[-1][:2] == (outbox.SEND_EMAIL_TASK, [email.pk])
+    assert published[-1][2]["countdown"] == outbox.RETRY_FIRST_DELAY.total_seconds()
+    # Rendered now, so the batch leaves it to its retry.
+    assert outbox.written_emails_send(now=timezone.now() + datetime.timedelta(hours=1)) == 0
