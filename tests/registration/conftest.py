@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 
 from tests.factories import MeetingFactory
@@ -42,3 +43,18 @@ def form_data(meeting):
 def _fresh_throttle():
     """Each test starts with no submissions counted against its address."""
     cache.clear()
+
+
+@pytest.fixture
+def smtp_failures(monkeypatch):
+    """Make the next sends raise the given exceptions, one per send, then deliver."""
+    pending = []
+    deliver = EmailBackend.send_messages
+
+    def send_messages(backend, messages):
+        if pending:
+            raise pending.pop(0)
+        return deliver(backend, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+    return pending

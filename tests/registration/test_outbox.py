@@ -5,7 +5,6 @@ import smtplib
 
 import pytest
 from django.core import mail as django_mail
-from django.core.mail.backends.locmem import EmailBackend
 from django.db import transaction
 from django.utils import timezone
 
@@ -45,21 +44,6 @@ def registration():
 def _queue(registration, kind=OutgoingEmail.Kind.CONFIRMATION):
     """Queue an email in a committed transaction and run what happens after the commit."""
     return outbox.email_queue(registration=registration, kind=kind)
-
-
-@pytest.fixture
-def smtp_failures(monkeypatch):
-    """Make the next sends raise the given exceptions, one per send, then deliver."""
-    pending = []
-    deliver = EmailBackend.send_messages
-
-    def send_messages(backend, messages):
-        if pending:
-            raise pending.pop(0)
-        return deliver(backend, messages)
-
-    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
-    return pending
 
 
 def test_email_queue_sends_confirmation_only_after_commit(meeting, django_capture_on_commit_callbacks):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from registration import outbox, services
 from registration.models import OutgoingEmail, Registration
 from tests.celery_broker import celery_broker
-from tests.registration.test_outbox import UNREACHABLE_BROKER, _data, smtp_failures  # noqa: F401
+from tests.registration.test_outbox import UNREACHABLE_BROKER, _data
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def test_a_transient_smtp_error_is_retried_by_a_task_of_its_own(
     meeting,
     published,
     smtp_failures,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     smtp_failures.append(smtplib.SMTPServerDisconnected("gone"))
     with celery_broker(UNREACHABLE_BROKER):
