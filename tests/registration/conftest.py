@@ -1,7 +1,7 @@
-"""Fixtures for registration tests: an open meeting and a valid form submission."""
+"""Fixtures for registration tests: an open meeting, a valid form submission, SMTP failures, Redis as the cache."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 
@@ -58,3 +58,29 @@ def smtp_failures(monkeypatch):
 
     monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
     return pending
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url):
+    """Redis as Django's cache, as in production, emptied of this test's throttle keys afterwards."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    yield caches["default"]
+    client = caches["default"]._cache.get_client()
+    if keys := client.keys("*throttle:register:*"):
+        client.delete(*keys)
+
+
+@pytest.fixture
+def redis_round_trips(monkeypatch):
+    """Counts the commands, or pipelines of commands, written to Redis: each is one round trip."""
+    from redis.connection import AbstractConnection
+
+    sent = []
+    send = AbstractConnection.send_packed_command
+
+    def counted(self, *args, **kwargs):
+        sent.append(1)
+        return send(self, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    return sent

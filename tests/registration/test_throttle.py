@@ -132,32 +132,6 @@ def test_register_post_with_the_cache_down_registers_everyone(
     assert Registration.objects.count() == 3
 
 
-@pytest.fixture
-def redis_cache(settings, redis_url):
-    """Redis as Django's cache, as in production, emptied of this test's throttle keys afterwards."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
-    yield caches["default"]
-    client = caches["default"]._cache.get_client()
-    if keys := client.keys("*throttle:register:*"):
-        client.delete(*keys)
-
-
-@pytest.fixture
-def redis_round_trips(monkeypatch):
-    """Counts the commands, or pipelines of commands, written to Redis: each is one round trip."""
-    from redis.connection import AbstractConnection
-
-    sent = []
-    send = AbstractConnection.send_packed_command
-
-    def counted(self, *args, **kwargs):
-        sent.append(1)
-        return send(self, *args, **kwargs)
-
-    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
-    return sent
-
-
 @pytest.mark.redis
 def test_throttle_hit_on_redis_counts_each_attempt_in_one_round_trip_with_the_window_as_expiry(
     clock, redis_cache, redis_round_trips

@@ -4,6 +4,7 @@ import datetime
 import smtplib
 
 import pytest
+import redis
 from celery import current_app
 from django.core import mail as django_mail
 from django.utils import timezone
@@ -118,3 +119,39 @@ def test_a_transient_smtp_error_is_retried_by_a_task_of_its_own(
     assert published[-1][2]["countdown"] == outbox.RETRY_FIRST_DELAY.total_seconds()
     # Rendered now, so the batch leaves it to its retry.
     assert outbox.written_emails_send(now=timezone.now() + datetime.timedelta(hours=1)) == 0
+
+
+@pytest.mark.redis
+def test_three_registrations_on_redis_cost_one_round_trip_each_and_one_publish(
+    client,
+    meeting,
+    register_url,
+    form_data,
+    redis_url,
+    redis_cache,
+    redis_round_trips,
+    django_capture_on_commit_callbacks,
+):
+    def register(email):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(register_url, {**form_data, "email": email})
+
+    queue = f"written-emails-test-{meeting.pk}"
+    with celery_broker(redis_url, queue=queue):
+        # The first registration opens the connections and declares the queue, once per process.
+        register("warm@mup.example.rs")
+        outbox._announcements.forget()
+        redis_round_trips.clear()
+
+        responses = [register(f"p{n}@mup.example.rs") for n in range(3)]
+        round_trips = len(redis_round_trips)
+
+        broker = redis.Redis.from_url(redis_url)
+        published = broker.llen(queue)
+        broker.delete(queue)
+
+    assert [response.status_code for response in responses] == [302] * 3
+    # Three throttle counts and one message for the window, where one publish per registration made six.
+    assert round_trips == 4
+    assert published == 2  # the warm-up's window and this one
+    assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.CONFIRMATION, status="queued").count() == 4
