@@ -221,6 +221,13 @@ def _skip_reason(email: OutgoingEmail, now: datetime.datetime) -> str:
     registration = email.registration
     if registration.anonymised_at:
         return "The registration's personal data has been removed."
+    if email.kind == OutgoingEmail.Kind.CONFIRMATION and registration.status in (
+        Registration.Status.DECLINED,
+        Registration.Status.CANCELLED,
+    ):
+        # A confirmation still queued when the organisers declined or the registration was cancelled
+        # (a worker behind, or down): rendered now it would say "confirmed" to someone who is not.
+        return "The registration was declined or cancelled before its confirmation was sent."
     if email.kind not in JOINING_KINDS:
         return ""
     if registration.status != Registration.Status.ACTIVE:

@@ -7,16 +7,20 @@ import io
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core import mail
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from agenda.cache import pages_forget_local
-from registration import background_exports, outbox
+from registration import background_exports, moderation, outbox, services
 from registration.export_jobs import ExportJob
-from registration.models import Registration
+from registration.models import OutgoingEmail, Registration
+from tests.celery_broker import celery_broker
 from tests.factories import MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
+from tests.registration.test_outbox import UNREACHABLE_BROKER
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +244,71 @@ def test_the_manage_page_form_after_a_public_form_keeps_the_privacy_box_away_and
     assert manage.status_code == 200
     assert 'name="privacy_consent"' not in manage.content.decode()
     assert 'name="privacy_consent"' in public.content.decode()
+
+
+# Confirmations sent by the window's task
+
+
+def _register_on_a_broker(meeting, email, capture, monkeypatch):
+    task = outbox.current_app.tasks[outbox.SEND_WRITTEN_TASK]
+    monkeypatch.setattr(task, "apply_async", lambda *args, **kwargs: None)
+    with celery_broker(UNREACHABLE_BROKER), capture(execute=True):
+        return services.registration_create(
+            meeting=meeting, data=_form_data_values(meeting, email=email), language="en"
+        ).registration
+
+
+def _form_data_values(meeting, **overrides):
+    return {
+        "first_name": "Ana",
+        "last_name": "Horvat",
+        "email": "ana@example.hr",
+        "job_title": "Adviser",
+        "organisation": "Ministry",
+        "category": Registration.Category.MEMBER_STATE,
+        "country": "HR",
+        "imrf_attendance_level": Registration.AttendanceLevel.MINISTER,
+        "listening_language": meeting.interpretation_languages.first(),
+        **overrides,
+    }
+
+
+def test_two_window_tasks_at_once_send_each_confirmation_once(ours, monkeypatch, django_capture_on_commit_callbacks):
+    for number in range(3):
+        _register_on_a_broker(ours, f"p{number}@example.hr", django_capture_on_commit_callbacks, monkeypatch)
+
+    now = timezone.now()
+    tried = [outbox.written_emails_send(now=now), outbox.written_emails_send(now=now)]
+
+    assert tried == [3, 0]
+    assert sorted(message.to[0] for message in mail.outbox) == [f"p{n}@example.hr" for n in range(3)]
+
+
+def test_a_registration_erased_before_the_window_task_gets_no_confirmation(
+    ours, monkeypatch, django_capture_on_commit_callbacks
+):
+    registration = _register_on_a_broker(ours, "gone@example.hr", django_capture_on_commit_callbacks, monkeypatch)
+    services.registration_erase(registration=registration)
+    mail.outbox.clear()
+
+    outbox.written_emails_send(now=timezone.now())
+
+    assert [message.to for message in mail.outbox if "gone@example.hr" in message.to] == []
+
+
+def test_a_pending_registration_declined_before_the_window_task_is_not_told_it_is_confirmed(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    meeting = MeetingFactory(requires_approval=True)
+    registration = _register_on_a_broker(
+        meeting, "declined@example.hr", django_capture_on_commit_callbacks, monkeypatch
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.registration_decline(registration=registration)
+    mail.outbox.clear()
+
+    outbox.written_emails_send(now=timezone.now())
+
+    confirmation = OutgoingEmail.objects.get(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
+    assert [message.subject for message in mail.outbox if "confirmed" in message.subject] == []
+    assert confirmation.status == OutgoingEmail.Status.SKIPPED
