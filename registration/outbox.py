@@ -267,7 +267,7 @@ def email_send(*, email_id: int, now: datetime.datetime | None = None) -> dateti
             # Rendered once, by the worker that marked it sending: kept on the row for the admin
             # and for any retry, which sends the same text.
             email_render(email=email)
-            email.save(update_fields=["subject", "body_text", "body_html"])
+            email.save(update_fields=["to_email", "subject", "body_text", "body_html"])
         email_message_build(email=email).send()
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row, none is lost
         return _email_send_failed(email=email, exc=exc)

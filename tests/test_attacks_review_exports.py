@@ -312,3 +312,21 @@ def test_a_pending_registration_declined_before_the_window_task_is_not_told_it_i
     confirmation = OutgoingEmail.objects.get(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
     assert [message.subject for message in mail.outbox if "confirmed" in message.subject] == []
     assert confirmation.status == OutgoingEmail.Status.SKIPPED
+
+
+def test_a_confirmation_rendered_after_the_organisers_changed_the_address_goes_to_the_new_one(
+    ours, monkeypatch, django_capture_on_commit_callbacks
+):
+    registration = _register_on_a_broker(ours, "typo@example.hr", django_capture_on_commit_callbacks, monkeypatch)
+    data = {**_form_data_values(ours, email="right@example.hr"), "listening_language": registration.listening_language}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_organiser_update(registration=registration, data=data)
+    mail.outbox.clear()
+
+    outbox.written_emails_send(now=timezone.now())
+
+    registration.refresh_from_db()
+    confirmation = OutgoingEmail.objects.get(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
+    assert [message.to for message in mail.outbox] == [["right@example.hr"]]
+    assert registration.manage_token in mail.outbox[0].body
+    assert confirmation.to_email == "right@example.hr"
