@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Meeting
-from agenda.selectors import meeting_for_user_chosen
+from agenda.selectors import meeting_for_user_chosen, meetings_for_user
 
 from .access import can_see_diversity
 from .export_jobs import ExportJob
@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 EXPORT_BUILD_TASK = "registration.export_build"
 # The progress row is written every this many rows: often enough to see it move, rarely enough not to cost.
 PROGRESS_EVERY = 500
+# The kinds built from the registrations list, whose filters and columns can reach the protected answers.
+REGISTRATION_KINDS = (ExportJob.Kind.REGISTRATIONS, ExportJob.Kind.SPEAKERS)
 
 
 def export_table(*, user, queryset: QuerySet, kind: str) -> tuple[Table, str]:
@@ -97,10 +99,13 @@ def _check_registrations(*, user, query: str) -> tuple[admin.ModelAdmin, HttpReq
     return model_admin, request
 
 
-def _build_registrations(*, user, query: str, kind: str) -> tuple[Table, str]:
+def _build_registrations(*, user, query: str, kind: str) -> tuple[Table, str, list[int]]:
     """The changelist's rows for the user and query, through the very admin code of the immediate export."""
     model_admin, request = _check_registrations(user=user, query=query)
-    return export_table(user=user, queryset=model_admin.get_changelist_instance(request).queryset, kind=kind)
+    queryset = model_admin.get_changelist_instance(request).queryset
+    table, stem = export_table(user=user, queryset=queryset, kind=kind)
+    meeting_ids = sorted(set(queryset.order_by().values_list("meeting_id", flat=True).distinct()))
+    return table, stem, meeting_ids
 
 
 def _meeting_asked(*, user, query: str) -> Meeting:
@@ -140,16 +145,20 @@ def participation_table(*, meeting: Meeting) -> tuple[ParticipationTable, str]:
     return ParticipationTable(report=participation_report_get(meeting=meeting)), stem
 
 
+def _of_meeting(table_of, *, meeting: Meeting) -> tuple[Table, str, list[int]]:
+    return (*table_of(meeting=meeting), [meeting.pk])
+
+
 @dataclass(frozen=True)
 class ExportKind:
     """How a job of one kind is checked and built again from its user and stored query, and where it came from.
 
     `check` raises PermissionDenied or Http404 when the user may no longer see what the job holds;
-    `build` checks, then returns the table and the file name without extension.
+    `build` checks, then returns the table, the file name without extension and the meetings its rows are of.
     """
 
     check: Callable[..., object]
-    build: Callable[..., tuple[Table, str]]
+    build: Callable[..., tuple[Table, str, list[int]]]
     page: str
     back_label: str
 
@@ -169,13 +178,15 @@ EXPORT_KINDS = {
     ),
     ExportJob.Kind.CHAIR_LIST: ExportKind(
         check=_check_chair_list,
-        build=lambda *, user, query: chair_list_table(meeting=_check_chair_list(user=user, query=query)),
+        build=lambda *, user, query: _of_meeting(chair_list_table, meeting=_check_chair_list(user=user, query=query)),
         page="admin:registration_floordecision_chair",
         back_label=_("Back to the speakers' list"),
     ),
     ExportJob.Kind.PARTICIPATION: ExportKind(
         check=_check_participation,
-        build=lambda *, user, query: participation_table(meeting=_check_participation(user=user, query=query)),
+        build=lambda *, user, query: _of_meeting(
+            participation_table, meeting=_check_participation(user=user, query=query)
+        ),
         page="admin:registration_participation_report",
         back_label=_("Back to the participation report"),
     ),
@@ -188,7 +199,12 @@ def export_job_allowed(*, job: ExportJob) -> bool:
         EXPORT_KINDS[job.kind].check(user=job.user, query=job.query)
     except (PermissionDenied, Http404):
         return False
-    return True
+    # The query alone does not say what a list without a meeting filter held, nor whether the
+    # file has the protected answers: the build recorded both.
+    if job.with_protected_answers and not can_see_diversity(job.user):
+        return False
+    meetings = set(meetings_for_user(job.user).values_list("pk", flat=True))
+    return set(job.meeting_ids) <= meetings
 
 
 class _CountedTable:
@@ -222,7 +238,7 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
     partial = path.with_name(path.name + ".part")
     try:
         # Rights are read again when the file is built: someone removed from the team meanwhile gets nothing.
-        table, stem = EXPORT_KINDS[job.kind].build(user=job.user, query=job.query)
+        table, stem, meeting_ids = EXPORT_KINDS[job.kind].build(user=job.user, query=job.query)
         counted = _CountedTable(table=table, job=job)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with partial.open("wb") as handle:
@@ -239,7 +255,11 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
         return job
     # The count can have grown since the request counted it.
     ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJob.Status.DONE, written=counted.written, total=max(job.total, counted.written)
+        status=ExportJob.Status.DONE,
+        written=counted.written,
+        total=max(job.total, counted.written),
+        meeting_ids=meeting_ids,
+        with_protected_answers=job.kind in REGISTRATION_KINDS and can_see_diversity(job.user),
     )
     job.refresh_from_db()
     return job

@@ -203,6 +203,9 @@ def email_render(*, email: OutgoingEmail) -> None:
     """Write the subject and texts of a row from `email_build_unrendered`, as the registration now stands."""
     built = email_build(registration=email.registration, kind=email.kind)
     email.subject, email.body_text, email.body_html = built.subject, built.body_text, built.body_html
+    # To the address as it now stands too: the texts hold the manage link, which an address the
+    # organisers corrected meanwhile must not receive (it is told of the change, without the link).
+    email.to_email = built.to_email
 
 
 def email_build_to(

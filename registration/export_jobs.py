@@ -33,6 +33,16 @@ class ExportJob(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     file_name = models.CharField(_("file name"), max_length=200, help_text=_("As the download offers it."))
     stored_name = models.CharField(_("stored as"), max_length=100, unique=True, editable=False)
+    # What the file holds, written when it is built and asked again before it is downloaded: an
+    # organiser taken off one of these meetings' teams, or no longer allowed the protected answers, gets nothing.
+    meeting_ids = models.JSONField(
+        _("meetings"), default=list, blank=True, help_text=_("The meetings whose rows the file holds.")
+    )
+    with_protected_answers = models.BooleanField(
+        _("with protected answers"),
+        default=False,
+        help_text=_("Whether the file was built by someone allowed the diversity and accessibility answers."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
 

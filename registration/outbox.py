@@ -221,6 +221,13 @@ def _skip_reason(email: OutgoingEmail, now: datetime.datetime) -> str:
     registration = email.registration
     if registration.anonymised_at:
         return "The registration's personal data has been removed."
+    if email.kind == OutgoingEmail.Kind.CONFIRMATION and registration.status in (
+        Registration.Status.DECLINED,
+        Registration.Status.CANCELLED,
+    ):
+        # A confirmation still queued when the organisers declined or the registration was cancelled
+        # (a worker behind, or down): rendered now it would say "confirmed" to someone who is not.
+        return "The registration was declined or cancelled before its confirmation was sent."
     if email.kind not in JOINING_KINDS:
         return ""
     if registration.status != Registration.Status.ACTIVE:
@@ -260,7 +267,7 @@ def email_send(*, email_id: int, now: datetime.datetime | None = None) -> dateti
             # Rendered once, by the worker that marked it sending: kept on the row for the admin
             # and for any retry, which sends the same text.
             email_render(email=email)
-            email.save(update_fields=["subject", "body_text", "body_html"])
+            email.save(update_fields=["to_email", "subject", "body_text", "body_html"])
         email_message_build(email=email).send()
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row, none is lost
         return _email_send_failed(email=email, exc=exc)
