@@ -5,6 +5,7 @@ fixtures) and it runs when the service is there; otherwise it is skipped with a 
 “missing service:”. With CI=true that skip is reported as a failure, so CI cannot pass by running less.
 """
 
+import datetime
 import functools
 import importlib.util
 import os
@@ -172,3 +173,19 @@ def _throttle_within_one_minute(monkeypatch):
 
     monkeypatch.setattr("registration.throttle.time", _MidMinuteClock)
     cache.clear()
+
+
+@pytest.fixture
+def page_cache():
+    """The page cache and its per-process copies on, as in production, emptied before and after."""
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    from agenda.cache import pages_forget_local
+
+    cache.clear()
+    pages_forget_local()
+    with override_settings(PAGE_CACHE_TIMEOUT=datetime.timedelta(minutes=10)):
+        yield
+    cache.clear()
+    pages_forget_local()

@@ -5,24 +5,13 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
 
 from agenda.cache import pages_forget_local
 from agenda.models import GcmObjective, NoteLink
 from agenda.services import meeting_load_imrf
 from tests.factories import AgendaItemFactory, MeetingFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache():
-    cache.clear()
-    pages_forget_local()
-    with override_settings(PAGE_CACHE_TIMEOUT=datetime.timedelta(minutes=10)):
-        yield
-    cache.clear()
-    pages_forget_local()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 
 def test_agenda_page_is_served_from_cache_without_queries(client, django_assert_num_queries):

@@ -1,25 +1,10 @@
 """The form's fields are prepared once per meeting and language: no form sees another's errors, language or meeting."""
 
-import datetime
 import re
 
 import pytest
-from django.core.cache import cache
-from django.test import override_settings
 
-from agenda.cache import pages_forget_local
-
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache():
-    cache.clear()
-    pages_forget_local()
-    with override_settings(PAGE_CACHE_TIMEOUT=datetime.timedelta(minutes=10)):
-        yield
-    cache.clear()
-    pages_forget_local()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 
 def _input(html: str, name: str) -> str:

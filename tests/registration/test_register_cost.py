@@ -1,27 +1,11 @@
 """What one registration costs the database, and that the cheaper checks still refuse what they refused."""
 
-import datetime
-
 import pytest
-from django.core.cache import cache
-from django.test import override_settings
 
-from agenda.cache import pages_forget_local
 from registration.models import OutgoingEmail, Registration
 from tests.factories import InterpretationLanguageFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def page_cache():
-    """The per-process copies on, as in production, and left empty for the next test."""
-    cache.clear()
-    pages_forget_local()
-    with override_settings(PAGE_CACHE_TIMEOUT=datetime.timedelta(minutes=10)):
-        yield
-    cache.clear()
-    pages_forget_local()
 
 
 def test_register_post_costs_at_most_five_sql_statements(

@@ -1,29 +1,16 @@
 """The registration page comes from the cache, yet every visitor gets a CSRF token of their own."""
 
-import datetime
 import re
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
-from django.test import Client, override_settings
+from django.test import Client
 
-from agenda.cache import pages_forget_local
 from registration.models import Registration
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def page_cache():
-    cache.clear()
-    pages_forget_local()
-    with override_settings(PAGE_CACHE_TIMEOUT=datetime.timedelta(minutes=10)):
-        yield
-    cache.clear()
-    pages_forget_local()
 
 
 def _visit(client, url, **headers):
