@@ -2,14 +2,12 @@
 performs one attack and asserts the safe outcome."""
 
 import csv
-import datetime
 import io
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.cache import cache
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -183,12 +181,6 @@ def test_export_job_of_another_organiser_is_refused_by_id(client, ours, backgrou
 
 
 # The prepared form fields
-
-
-@pytest.fixture
-def page_cache():
-    with override_settings(PAGE_CACHE_TIMEOUT=datetime.timedelta(minutes=10)):
-        yield
 
 
 def _form_data(meeting, **overrides):
