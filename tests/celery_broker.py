@@ -1,5 +1,6 @@
 """Point the Celery app at a real (or unreachable) broker for one test, then back to in-process mode."""
 
+import os
 from contextlib import contextmanager
 
 from imrf_event.celery import app
@@ -21,10 +22,18 @@ def _forget_connections():
 def celery_broker(url: str, *, queue: str = "celery"):
     """Publish tasks to `url` on `queue` instead of running them eagerly."""
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")}
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration (CI sets it), so
+    # without this an "unreachable" broker would quietly be the real one.
+    saved_environment = os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = url
     app.conf.update(broker_url=url, task_always_eager=False, task_default_queue=queue)
     _forget_connections()
     try:
         yield app
     finally:
+        if saved_environment is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_environment
         app.conf.update(saved)
         _forget_connections()
