@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from agenda.models import Meeting
 from agenda.selectors import meeting_for_user_chosen, meetings_for_user
 
-from .access import can_see_diversity
+from .access import can_see_diversity, can_view_dashboard
 from .export_jobs import ExportJob
 from .exports import EXPORTERS, ChairListTable, SpeakersTable, Table, registration_table
 from .floor import FloorDecision
@@ -140,7 +140,7 @@ def chair_list_table(*, meeting: Meeting) -> tuple[Table, str]:
 
 
 def _check_participation(*, user, query: str) -> Meeting:
-    if not user.has_perm("registration.view_dashboard"):
+    if not can_view_dashboard(user):
         raise PermissionDenied
     return _meeting_asked(user=user, query=query)
 
