@@ -1,4 +1,4 @@
-"""Who may select, sort or see people by their diversity and accessibility answers in the admin."""
+"""Who may see what in the admin: the dashboard's figures, and people by their diversity and accessibility answers."""
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import BooleanField
@@ -16,6 +16,11 @@ PROTECTED_FILTERS = tuple(
 
 def can_see_diversity(user) -> bool:
     return user.has_perm("registration.view_diversity_answers")
+
+
+def can_view_dashboard(user) -> bool:
+    """The registrations dashboard and the participation report, both of one permission."""
+    return user.has_perm("registration.view_dashboard")
 
 
 # The secrets of the links the site emails. Nobody filters by them: `?manage_token__startswith=a`

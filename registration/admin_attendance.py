@@ -16,6 +16,7 @@ from modeltranslation.admin import TranslationAdmin
 from agenda.admin_scope import MeetingScopedAdminMixin
 from agenda.selectors import meeting_for_user_chosen, meetings_for_user
 
+from .access import can_view_dashboard
 from .attendance import Attendance, AttendanceImport, FollowUp
 from .attendance_formats import MAX_BYTES, AttendanceFileError
 from .attendance_services import attendance_import, attendance_match, attendance_record_unregistered
@@ -129,7 +130,7 @@ class AttendanceAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "can_upload": self.has_change_permission(request) and request.user.has_perm("registration.add_attendance"),
-            "can_view_report": request.user.has_perm("registration.view_dashboard"),
+            "can_view_report": can_view_dashboard(request.user),
         }
         return super().changelist_view(request, extra_context)
 
@@ -173,7 +174,7 @@ class AttendanceAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/registration/attendance/upload.html", context)
 
     def report_view(self, request, output="page"):
-        if not request.user.has_perm("registration.view_dashboard"):
+        if not can_view_dashboard(request.user):
             raise PermissionDenied
         # Another team's meeting in the address is a 404, never its figures.
         meetings, meeting = meeting_for_user_chosen(user=request.user, meeting_id=request.GET.get("meeting"))

@@ -36,12 +36,8 @@ class JoiningDetailsAdmin(MeetingScopedAdminMixin, TranslationAdmin):
         "dial_in",
         "shown_from_days_before",
     )
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if isinstance(db_field, models.URLField):
-            # Meeting platforms are served over HTTPS: a link typed without a scheme gets that one.
-            kwargs["assume_scheme"] = "https"
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+    # Meeting platforms are served over HTTPS: a link typed without a scheme gets that one.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         resent = joining_details_save(details=obj)

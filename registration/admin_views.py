@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from agenda.selectors import meeting_for_user_chosen
 
 from . import charts
+from .access import can_view_dashboard
 from .background_exports import (
     EXPORT_KINDS,
     export_job_allowed,
@@ -113,7 +114,7 @@ class RegistrationPagesMixin:
         return FileResponse(handle, as_attachment=True, filename=job.file_name, content_type=content_type)
 
     def dashboard_view(self, request):
-        if not request.user.has_perm("registration.view_dashboard"):
+        if not can_view_dashboard(request.user):
             raise PermissionDenied
         # Another team's meeting in the address is a 404, never its figures.
         meetings, meeting = meeting_for_user_chosen(user=request.user, meeting_id=request.GET.get("meeting"))
@@ -140,7 +141,7 @@ class RegistrationPagesMixin:
         extra_context = {
             **(extra_context or {}),
             "can_export": self.has_export_permission(request),
-            "can_view_dashboard": request.user.has_perm("registration.view_dashboard"),
+            "can_view_dashboard": can_view_dashboard(request.user),
             "export_formats": [(exporter.identifier, exporter.label) for exporter in EXPORTERS.values()],
         }
         return super().changelist_view(request, extra_context)

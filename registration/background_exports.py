@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from agenda.models import Meeting
 from agenda.selectors import meeting_for_user_chosen, meetings_for_user
 
-from .access import can_see_diversity
+from .access import can_see_diversity, can_view_dashboard
 from .export_jobs import ExportJob
 from .exports import EXPORTERS, ChairListTable, SpeakersTable, Table, registration_table
 from .floor import FloorDecision
@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 EXPORT_BUILD_TASK = "registration.export_build"
 # The progress row is written every this many rows: often enough to see it move, rarely enough not to cost.
 PROGRESS_EVERY = 500
+# A file is written under its name with this suffix and renamed when complete, so no download gets half a file.
+PARTIAL_SUFFIX = ".part"
 # The kinds built from the registrations list, whose filters and columns can reach the protected answers.
 REGISTRATION_KINDS = (ExportJob.Kind.REGISTRATIONS, ExportJob.Kind.SPEAKERS)
 
@@ -78,6 +80,10 @@ def export_job_create(*, user, kind: str, format_id: str, query: str, total: int
 
 def export_job_path(*, job: ExportJob) -> Path:
     return Path(settings.EXPORT_DIR) / job.stored_name
+
+
+def _partial_path(path: Path) -> Path:
+    return path.with_name(path.name + PARTIAL_SUFFIX)
 
 
 def _admin_request(*, user, model, url_name: str, query: str) -> tuple[admin.ModelAdmin, HttpRequest]:
@@ -134,7 +140,7 @@ def chair_list_table(*, meeting: Meeting) -> tuple[Table, str]:
 
 
 def _check_participation(*, user, query: str) -> Meeting:
-    if not user.has_perm("registration.view_dashboard"):
+    if not can_view_dashboard(user):
         raise PermissionDenied
     return _meeting_asked(user=user, query=query)
 
@@ -235,7 +241,7 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
         job.status = ExportJob.Status.RUNNING
         job.save(update_fields=["status"])
     path = export_job_path(job=job)
-    partial = path.with_name(path.name + ".part")
+    partial = _partial_path(path)
     try:
         # Rights are read again when the file is built: someone removed from the team meanwhile gets nothing.
         table, stem, meeting_ids = EXPORT_KINDS[job.kind].build(user=job.user, query=job.query)
@@ -265,21 +271,22 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
     return job
 
 
-def export_job_expire(*, job: ExportJob) -> None:
+def _export_job_end(*, job: ExportJob, status: str) -> None:
+    """Delete the job's file, finished or half-written, and leave the job at `status`."""
     path = export_job_path(job=job)
     path.unlink(missing_ok=True)
-    path.with_name(path.name + ".part").unlink(missing_ok=True)
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.EXPIRED)
-    job.status = ExportJob.Status.EXPIRED
+    _partial_path(path).unlink(missing_ok=True)
+    ExportJob.objects.filter(pk=job.pk).update(status=status)
+    job.status = status
+
+
+def export_job_expire(*, job: ExportJob) -> None:
+    _export_job_end(job=job, status=ExportJob.Status.EXPIRED)
 
 
 def export_job_refuse(*, job: ExportJob) -> None:
     """Delete the file of a job whose user may no longer see what it holds, and say so on its page."""
-    path = export_job_path(job=job)
-    path.unlink(missing_ok=True)
-    path.with_name(path.name + ".part").unlink(missing_ok=True)
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.REFUSED)
-    job.status = ExportJob.Status.REFUSED
+    _export_job_end(job=job, status=ExportJob.Status.REFUSED)
 
 
 def exports_expire(*, now) -> int:
@@ -293,7 +300,7 @@ def exports_expire(*, now) -> int:
     if directory.is_dir():
         live = set(ExportJob.objects.exclude(status=ExportJob.Status.EXPIRED).values_list("stored_name", flat=True))
         for path in directory.iterdir():
-            if path.name.removesuffix(".part") not in live:
+            if path.name.removesuffix(PARTIAL_SUFFIX) not in live:
                 path.unlink(missing_ok=True)
                 count += 1
     return count
