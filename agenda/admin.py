@@ -103,7 +103,6 @@ class MeetingAdmin(MeetingScopedAdminMixin, TranslationAdmin):
     filter_horizontal = ("interpretation_languages", "team")
     readonly_fields = ("updated_at",)
     inlines = (MeetingTopicInline, KeyDateInline, NoteFootnoteInline)
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("title", "subtitle", "short_name", "slug", "is_published")}),
         (_("When and where"), {"fields": ("starts_at", "ends_at", "time_zone", "format", "format_description")}),

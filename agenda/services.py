@@ -12,7 +12,6 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
@@ -26,7 +25,6 @@ from .models import (
     MeetingTopic,
     NoteParagraph,
     Speaker,
-    validate_meeting_slug,
 )
 from .translation import MeetingTranslationOptions
 
@@ -142,11 +140,11 @@ def meeting_load_imrf(
 
     The meeting is the one at the file's slug, created or updated; with `slug`, the one at that
     slug instead, so the concept note can be loaded as a second meeting (demonstrations, tests).
-    Raises ValidationError for a slug that is malformed or one the site uses itself.
+    Raises ValidationError for a slug the model refuses: malformed, too long, or one the site uses itself.
     """
     if slug is not None:
-        validate_slug(slug)
-        validate_meeting_slug(slug)
+        # The model field's own validators: a slug's form, its length, and the site's reserved paths.
+        Meeting._meta.get_field("slug").run_validators(slug)
     # In English, so lookups by a text (a key date's title) and the untranslated columns are English,
     # whatever language the caller had active.
     with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):

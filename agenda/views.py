@@ -90,6 +90,7 @@ def meeting_calendar(request, slug):
 
 @require_safe
 def legacy_page(request, name):
+    """The page `name` (a URL name taking the slug) of the legacy meeting; registration's old addresses use it too."""
     return redirect(name, slug=selectors.meeting_get_legacy().slug)
 
 

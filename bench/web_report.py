@@ -17,12 +17,7 @@ def table(rounds: list[dict[str, dict]], pages) -> str:
             continue
         result = sorted(measured, key=lambda each: each["rps"])[len(measured) // 2]
         ratio = target = ""
-        ratios = [
-            results[page.name]["rps"] / results[page.baseline]["rps"]
-            for results in rounds
-            if page.baseline and page.name in results and results.get(page.baseline, {}).get("rps")
-        ]
-        if ratios:
+        if ratios := _ratios(rounds, page):
             value = statistics.median(ratios)
             ratio = f"{value:.2f}"
             if page.target:
@@ -39,16 +34,20 @@ def table(rounds: list[dict[str, dict]], pages) -> str:
     return "\n".join(lines)
 
 
+def _ratios(rounds: list[dict[str, dict]], page) -> list[float]:
+    """The page's throughput over its baseline's, one per round that measured both."""
+    return [
+        results[page.name]["rps"] / results[page.baseline]["rps"]
+        for results in rounds
+        if page.baseline and page.name in results and results.get(page.baseline, {}).get("rps")
+    ]
+
+
 def _round_ratios(rounds: list[dict[str, dict]], pages) -> str:
     shown = []
     for page in pages:
-        ratios = [
-            f"{results[page.name]['rps'] / results[page.baseline]['rps']:.2f}"
-            for results in rounds
-            if page.baseline and page.name in results and results.get(page.baseline, {}).get("rps")
-        ]
-        if ratios:
-            shown.append(f"{page.name} {' '.join(ratios)}")
+        if ratios := _ratios(rounds, page):
+            shown.append(f"{page.name} {' '.join(f'{ratio:.2f}' for ratio in ratios)}")
     return "; ".join(shown)
 
 

@@ -7,6 +7,8 @@ addresses of the form, which lead to the meeting they meant.
 
 from django.urls import path, register_converter
 
+from agenda.views import legacy_page
+
 from . import views
 
 
@@ -30,15 +32,15 @@ register_converter(SecretTokenConverter, "secret")
 app_name = "registration"
 urlpatterns = [
     path("register/", views.legacy_register, name="legacy_register"),
-    path("register/thanks/", views.legacy_page, {"name": "registration:thanks"}, name="legacy_thanks"),
-    path("register/privacy/", views.legacy_page, {"name": "registration:privacy"}, name="legacy_privacy"),
+    path("register/thanks/", legacy_page, {"name": "registration:thanks"}, name="legacy_thanks"),
+    path("register/privacy/", legacy_page, {"name": "registration:privacy"}, name="legacy_privacy"),
     path("register/manage/<secret:token>/", views.manage, name="manage"),
     path("register/manage/<secret:token>/cancel/", views.cancel, name="cancel"),
     path("register/manage/<secret:token>/restore/", views.restore, name="restore"),
     path("register/email/<secret:token>/confirm/", views.email_change_confirm, name="email_change_confirm"),
     path("register/email/<secret:token>/refuse/", views.email_change_refuse, name="email_change_refuse"),
     path("register/manage/<secret:token>/erase/", views.erase, name="erase"),
-    path("register/erased/", views.legacy_page, {"name": "registration:erased"}, name="legacy_erased"),
+    path("register/erased/", legacy_page, {"name": "registration:erased"}, name="legacy_erased"),
     path("<slug:slug>/register/", views.register, name="register"),
     path("<slug:slug>/register/thanks/", views.thanks, name="thanks"),
     path("<slug:slug>/register/privacy/", views.privacy, name="privacy"),
