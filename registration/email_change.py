@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 
 from . import mail_limits, outbox
 from .models import EmailChangeRequest, OutgoingEmail, Registration
+from .rules import registration_email_taken
 from .secret_links import manage_url, secret_link_url
 
 logger = logging.getLogger(__name__)
@@ -145,8 +146,5 @@ def email_change_refuse(*, change: EmailChangeRequest, now: datetime.datetime | 
 
 
 def _address_taken(*, registration: Registration, email: str) -> bool:
-    return (
-        Registration.objects.filter(meeting_id=registration.meeting_id, email__iexact=email)
-        .exclude(pk=registration.pk)
-        .exists()
-    )
+    # A seam of its own: the tests replace it to lose the race with the database constraint.
+    return registration_email_taken(meeting=registration.meeting, email=email, exclude_pk=registration.pk)
