@@ -130,15 +130,22 @@ def email_change_confirm(*, change: EmailChangeRequest, now: datetime.datetime |
     return EmailChangeOutcome.CONFIRMED
 
 
+def email_change_refusal_settled(*, change: EmailChangeRequest) -> EmailChangeOutcome | None:
+    """What refusing `change` answers once it is settled (refused, or confirmed too late to refuse), or None."""
+    if change.refused_at:
+        return EmailChangeOutcome.REFUSED
+    if change.confirmed_at:
+        return EmailChangeOutcome.STALE
+    return None
+
+
 def email_change_refuse(*, change: EmailChangeRequest, now: datetime.datetime | None = None) -> EmailChangeOutcome:
     """Cancel a pending change from the current address; refusing twice changes nothing more."""
     now = now or timezone.now()
     with transaction.atomic():
         change = EmailChangeRequest.objects.select_for_update().get(pk=change.pk)
-        if change.refused_at:
-            return EmailChangeOutcome.REFUSED
-        if change.confirmed_at:
-            return EmailChangeOutcome.STALE
+        if settled := email_change_refusal_settled(change=change):
+            return settled
         change.refused_at = now
         change.save(update_fields=["refused_at"])
     logger.info("email change refused", extra={"registration_id": change.registration_id})

@@ -23,7 +23,6 @@ from agenda.cache import Built, cached
 from agenda.selectors import meeting_get_legacy, meeting_get_published
 
 from . import email_change, mail_limits, services
-from .email_change import EmailChangeOutcome
 from .forms import RegistrationForm
 from .joining import joining_for
 from .models import OutgoingEmail, Registration
@@ -335,12 +334,8 @@ def email_change_confirm(request, token):
 def email_change_refuse(request, token):
     """Seen from the current address: refuse a change asked for with the manage link."""
     change = _email_change_or_404(request, token)
-    outcome = None
-    if change.confirmed_at:
-        outcome = EmailChangeOutcome.STALE
-    elif change.refused_at:
-        outcome = EmailChangeOutcome.REFUSED
-    elif request.method == "POST":
+    outcome = email_change.email_change_refusal_settled(change=change)
+    if request.method == "POST" and outcome is None:
         outcome = email_change.email_change_refuse(change=change)
     context = {"meeting": change.registration.meeting, "change": change, "confirming": False, "outcome": outcome}
     return render(request, "registration/email_change.html", context)
