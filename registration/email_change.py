@@ -35,6 +35,12 @@ def email_mask(email: str) -> str:
     return f"{local[:1]}•••@{domain[:1]}•••.{top_level}"
 
 
+def email_change_allowance_ensure(*, registration: Registration, now: datetime.datetime) -> None:
+    """Raise `mail_limits.EmailLimitReached` when the two emails of a change would go over the hour's allowance."""
+    if mail_limits.manage_emails_left(registration=registration, now=now) < 2:
+        raise mail_limits.EmailLimitReached
+
+
 def email_change_request(*, registration: Registration, new_email: str, now: datetime.datetime) -> EmailChangeRequest:
     """Ask `new_email` to confirm that the registration may move to it, and tell the current address.
 
@@ -42,11 +48,9 @@ def email_change_request(*, registration: Registration, new_email: str, now: dat
     not looked at here: the requester gets the same answer either way, and only the owner of the new
     address learns it, on the confirmation page.
 
-    Raises `mail_limits.EmailLimitReached`, before writing anything, when the two emails would go
-    over the hour's allowance.
+    The caller has made sure, with `email_change_allowance_ensure` under the same lock, that its two
+    emails fit in the hour's allowance.
     """
-    if mail_limits.manage_emails_left(registration=registration, now=now) < 2:
-        raise mail_limits.EmailLimitReached
     change = EmailChangeRequest.objects.create(registration=registration, new_email=new_email, created_at=now)
     hours = int(EmailChangeRequest.VALID_FOR.total_seconds() // 3600)
     outbox.email_queue_to(
