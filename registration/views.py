@@ -160,11 +160,17 @@ def _use_registration_language(request, registration):
     request.LANGUAGE_CODE = registration.language
 
 
+def _registration_from_link(request, token):
+    """The registration a manage link names, its page in the email's language (see `_use_registration_language`)."""
+    registration = _registration_for_token(token)
+    _use_registration_language(request, registration)
+    return registration
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
-    registration = _registration_for_token(token)
-    _use_registration_language(request, registration)
+    registration = _registration_from_link(request, token)
     if request.method == "POST":
         # A declined registration is the organisers' decision: shown, neither changed nor cancelled here.
         if registration.status not in CHANGEABLE:
@@ -249,8 +255,7 @@ def _tell_what_was_saved(request, result: services.RegistrationUpdate):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
-    registration = _registration_for_token(token)
-    _use_registration_language(request, registration)
+    registration = _registration_from_link(request, token)
     if request.method == "POST":
         try:
             registration = services.registration_cancel(registration=registration)
@@ -271,8 +276,7 @@ def cancel(request, token):
 @never_cache
 @require_POST
 def restore(request, token):
-    registration = _registration_for_token(token)
-    _use_registration_language(request, registration)
+    registration = _registration_from_link(request, token)
     try:
         registration = services.registration_restore(registration=registration)
     except services.RegistrationClosed:
@@ -286,8 +290,7 @@ def restore(request, token):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def erase(request, token):
-    registration = _registration_for_token(token)
-    _use_registration_language(request, registration)
+    registration = _registration_from_link(request, token)
     if request.method == "POST":
         services.registration_erase(registration=registration)
         return redirect("registration:erased", slug=registration.meeting.slug)
