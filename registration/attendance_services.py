@@ -107,11 +107,12 @@ class ImportResult:
     already_imported: bool = False
 
 
-def _merge(row: Attendance, *, minutes: float, first_join, last_leave, channel: str) -> None:
-    row.minutes += round(minutes)
-    row.first_join = min(filter(None, (row.first_join, first_join)), default=None)
-    row.last_leave = max(filter(None, (row.last_leave, last_leave)), default=None)
-    row.channel = (row.channel or channel)[:CHANNEL_LENGTH]
+def _merge(row: Attendance, other: Person | Attendance) -> None:
+    """Fold `other`'s time in the meeting into `row`: the same person, counted once."""
+    row.minutes += round(other.minutes)
+    row.first_join = min(filter(None, (row.first_join, other.first_join)), default=None)
+    row.last_leave = max(filter(None, (row.last_leave, other.last_leave)), default=None)
+    row.channel = (row.channel or other.channel)[:CHANNEL_LENGTH]
 
 
 def attendance_import(*, meeting: Meeting, content: bytes) -> ImportResult:
@@ -145,13 +146,7 @@ def attendance_import(*, meeting: Meeting, content: bytes) -> ImportResult:
                 row = Attendance(meeting=meeting, person_key=person.key, name=person.name, email=person.email)
             if row.registration_id is None and registration is not None:
                 row.registration, row.unregistered = registration, False
-            _merge(
-                row,
-                minutes=person.minutes,
-                first_join=person.first_join,
-                last_leave=person.last_leave,
-                channel=person.channel,
-            )
+            _merge(row, person)
             row.source_sha256 = digest
             row.save()
             matched, unmatched = (matched + 1, unmatched) if row.registration_id else (matched, unmatched + 1)
@@ -188,13 +183,7 @@ def attendance_match(*, attendance: Attendance, registration: Registration) -> A
             attendance.registration, attendance.unregistered = registration, False
             attendance.save()
             return attendance
-        _merge(
-            kept,
-            minutes=attendance.minutes,
-            first_join=attendance.first_join,
-            last_leave=attendance.last_leave,
-            channel=attendance.channel,
-        )
+        _merge(kept, attendance)
         kept.save()
         attendance.delete()
         return kept

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 
 from . import mail_limits, outbox
 from .models import EmailChangeRequest, OutgoingEmail, Registration
+from .rules import registration_email_taken
 from .secret_links import manage_url, secret_link_url
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,12 @@ def email_mask(email: str) -> str:
     return f"{local[:1]}•••@{domain[:1]}•••.{top_level}"
 
 
+def email_change_allowance_ensure(*, registration: Registration, now: datetime.datetime) -> None:
+    """Raise `mail_limits.EmailLimitReached` when the two emails of a change would go over the hour's allowance."""
+    if mail_limits.manage_emails_left(registration=registration, now=now) < 2:
+        raise mail_limits.EmailLimitReached
+
+
 def email_change_request(*, registration: Registration, new_email: str, now: datetime.datetime) -> EmailChangeRequest:
     """Ask `new_email` to confirm that the registration may move to it, and tell the current address.
 
@@ -41,11 +48,9 @@ def email_change_request(*, registration: Registration, new_email: str, now: dat
     not looked at here: the requester gets the same answer either way, and only the owner of the new
     address learns it, on the confirmation page.
 
-    Raises `mail_limits.EmailLimitReached`, before writing anything, when the two emails would go
-    over the hour's allowance.
+    The caller has made sure, with `email_change_allowance_ensure` under the same lock, that its two
+    emails fit in the hour's allowance.
     """
-    if mail_limits.manage_emails_left(registration=registration, now=now) < 2:
-        raise mail_limits.EmailLimitReached
     change = EmailChangeRequest.objects.create(registration=registration, new_email=new_email, created_at=now)
     hours = int(EmailChangeRequest.VALID_FOR.total_seconds() // 3600)
     outbox.email_queue_to(
@@ -129,15 +134,22 @@ def email_change_confirm(*, change: EmailChangeRequest, now: datetime.datetime |
     return EmailChangeOutcome.CONFIRMED
 
 
+def email_change_refusal_settled(*, change: EmailChangeRequest) -> EmailChangeOutcome | None:
+    """What refusing `change` answers once it is settled (refused, or confirmed too late to refuse), or None."""
+    if change.refused_at:
+        return EmailChangeOutcome.REFUSED
+    if change.confirmed_at:
+        return EmailChangeOutcome.STALE
+    return None
+
+
 def email_change_refuse(*, change: EmailChangeRequest, now: datetime.datetime | None = None) -> EmailChangeOutcome:
     """Cancel a pending change from the current address; refusing twice changes nothing more."""
     now = now or timezone.now()
     with transaction.atomic():
         change = EmailChangeRequest.objects.select_for_update().get(pk=change.pk)
-        if change.refused_at:
-            return EmailChangeOutcome.REFUSED
-        if change.confirmed_at:
-            return EmailChangeOutcome.STALE
+        if settled := email_change_refusal_settled(change=change):
+            return settled
         change.refused_at = now
         change.save(update_fields=["refused_at"])
     logger.info("email change refused", extra={"registration_id": change.registration_id})
@@ -145,8 +157,5 @@ def email_change_refuse(*, change: EmailChangeRequest, now: datetime.datetime | 
 
 
 def _address_taken(*, registration: Registration, email: str) -> bool:
-    return (
-        Registration.objects.filter(meeting_id=registration.meeting_id, email__iexact=email)
-        .exclude(pk=registration.pk)
-        .exists()
-    )
+    # A seam of its own: the tests replace it to lose the race with the database constraint.
+    return registration_email_taken(meeting=registration.meeting, email=email, exclude_pk=registration.pk)

@@ -136,7 +136,7 @@ def email_build(
     if (reminder is None) == (kind == OutgoingEmail.Kind.REMINDER):
         raise ValueError("A reminder email needs its reminder, and only a reminder email has one.")
     meeting = registration.meeting
-    language = registration.language or settings.LANGUAGE_CODE
+    language = registration.email_language
     meeting_contexts = {} if meeting_contexts is None else meeting_contexts
     with translation.override(language):
         if language not in meeting_contexts:
@@ -217,7 +217,7 @@ def email_build_to(
     so an address that is not the registrant's receives nothing the registrant wrote.
     """
     meeting = registration.meeting
-    with translation.override(registration.language or settings.LANGUAGE_CODE):
+    with translation.override(registration.email_language):
         text, html = _render(template, {"meeting": meeting, **context})
         subject = _subject(meeting=meeting, subject=_(subject))
     return OutgoingEmail(
@@ -261,7 +261,7 @@ def email_message_build(*, email: OutgoingEmail) -> EmailMultiAlternatives:
             # The link as it is now, for a registration still active: a link changed since the
             # row was written is the one that works.
             joining = joining_for(registration=registration, at=None)
-        with translation.override(registration.language or settings.LANGUAGE_CODE):
+        with translation.override(registration.email_language):
             ical = meeting_ical(meeting=meeting, site_url=settings.SITE_URL, joining_url=joining.url if joining else "")
         message.attach(f"{meeting.slug}.ics", ical.decode(), "text/calendar")
     return message

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
@@ -39,7 +38,7 @@ def follow_up_send(*, follow_up: FollowUp, now: datetime.datetime | None = None)
         for registration in recipients.select_related("meeting"):
             FollowUpDelivery.objects.create(follow_up=follow_up, registration=registration)
             # The organisers' texts in the participant's language, English where one is not written.
-            with translation.override(registration.language or settings.LANGUAGE_CODE):
+            with translation.override(registration.email_language):
                 subject, body = follow_up.subject, follow_up.body
                 context = {
                     "body": body,

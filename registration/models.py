@@ -3,6 +3,7 @@
 import datetime
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -182,6 +183,11 @@ class Registration(models.Model):
     @property
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
+
+    @property
+    def email_language(self) -> str:
+        """The language its emails are written in: its own, or the site's default when it has none."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def accessibility_needs(self):

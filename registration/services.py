@@ -116,8 +116,8 @@ def registration_update(*, registration: Registration, data: dict[str, Any], now
     wants_new_email = new_email.casefold() != registration.email.casefold()
     if not wants_new_email:
         data["email"] = new_email
-    elif mail_limits.manage_emails_left(registration=registration, now=now) < 2:
-        raise mail_limits.EmailLimitReached
+    else:
+        email_change.email_change_allowance_ensure(registration=registration, now=now)
     changed = tuple(name for name, value in data.items() if getattr(registration, name) != value)
     if changed:
         for name in changed:

@@ -23,7 +23,6 @@ from agenda.cache import Built, cached
 from agenda.selectors import meeting_get_legacy, meeting_get_published
 
 from . import email_change, mail_limits, services
-from .email_change import EmailChangeOutcome
 from .forms import RegistrationForm
 from .joining import joining_for
 from .models import OutgoingEmail, Registration
@@ -161,11 +160,17 @@ def _use_registration_language(request, registration):
     request.LANGUAGE_CODE = registration.language
 
 
+def _registration_from_link(request, token):
+    """The registration a manage link names, its page in the email's language (see `_use_registration_language`)."""
+    registration = _registration_for_token(token)
+    _use_registration_language(request, registration)
+    return registration
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
-    registration = _registration_for_token(token)
-    _use_registration_language(request, registration)
+    registration = _registration_from_link(request, token)
     if request.method == "POST":
         # A declined registration is the organisers' decision: shown, neither changed nor cancelled here.
         if registration.status not in CHANGEABLE:
@@ -250,8 +255,7 @@ def _tell_what_was_saved(request, result: services.RegistrationUpdate):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
-    registration = _registration_for_token(token)
-    _use_registration_language(request, registration)
+    registration = _registration_from_link(request, token)
     if request.method == "POST":
         try:
             registration = services.registration_cancel(registration=registration)
@@ -272,8 +276,7 @@ def cancel(request, token):
 @never_cache
 @require_POST
 def restore(request, token):
-    registration = _registration_for_token(token)
-    _use_registration_language(request, registration)
+    registration = _registration_from_link(request, token)
     try:
         registration = services.registration_restore(registration=registration)
     except services.RegistrationClosed:
@@ -287,8 +290,7 @@ def restore(request, token):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def erase(request, token):
-    registration = _registration_for_token(token)
-    _use_registration_language(request, registration)
+    registration = _registration_from_link(request, token)
     if request.method == "POST":
         services.registration_erase(registration=registration)
         return redirect("registration:erased", slug=registration.meeting.slug)
@@ -335,12 +337,8 @@ def email_change_confirm(request, token):
 def email_change_refuse(request, token):
     """Seen from the current address: refuse a change asked for with the manage link."""
     change = _email_change_or_404(request, token)
-    outcome = None
-    if change.confirmed_at:
-        outcome = EmailChangeOutcome.STALE
-    elif change.refused_at:
-        outcome = EmailChangeOutcome.REFUSED
-    elif request.method == "POST":
+    outcome = email_change.email_change_refusal_settled(change=change)
+    if request.method == "POST" and outcome is None:
         outcome = email_change.email_change_refuse(change=change)
     context = {"meeting": change.registration.meeting, "change": change, "confirming": False, "outcome": outcome}
     return render(request, "registration/email_change.html", context)
