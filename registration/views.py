@@ -127,11 +127,6 @@ def legacy_register(request):
     return redirect("registration:register", slug=meeting.slug)
 
 
-@require_http_methods(["GET", "HEAD"])
-def legacy_page(request, name):
-    return redirect(name, slug=meeting_get_legacy().slug)
-
-
 @never_cache
 def thanks(request, slug):
     meeting = meeting_get_published(slug=slug)
