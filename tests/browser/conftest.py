@@ -1,6 +1,8 @@
 """Browser fixtures: Debian's Chromium driven by Playwright for Python, and axe-core's accessibility check."""
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 # Without the background-networking flags Chromium keeps calling Google's services, which a closed
 # network refuses; --no-sandbox because CI runs as root.
@@ -46,6 +48,21 @@ def new_page(browser):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+@pytest.fixture
+def signed_in_page(live_server, new_page):
+    """Open a page signed in as `user`, through a session made by the test client rather than the login form."""
+
+    def open_page(user):
+        client = Client()
+        client.force_login(user)
+        page = new_page()
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+        return page
+
+    return open_page
 
 
 def _describe_violation(violation) -> str:

@@ -1,8 +1,6 @@
 """The organisers' dashboard and registrations list in a real browser: drawn, and accessible to axe-core."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from tests.factories import MeetingFactory, RegistrationFactory
@@ -13,21 +11,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 @pytest.fixture
-def organiser_page(live_server, new_page, registrations):
+def organiser_page(signed_in_page, registrations):
     """A page signed in as an Organiser of the meeting, through a session made by the test client."""
-    client = Client()
-    client.force_login(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
-    page = new_page()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return page
+    return signed_in_page(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
 
 
 @pytest.fixture

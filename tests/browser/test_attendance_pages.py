@@ -3,8 +3,6 @@
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from registration.attendance_services import attendance_import
@@ -29,20 +27,8 @@ def meeting():
 
 
 @pytest.fixture
-def organiser_page(live_server, new_page, meeting):
-    client = Client()
-    client.force_login(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
-    page = new_page()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return page
+def organiser_page(signed_in_page, meeting):
+    return signed_in_page(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
 
 
 def test_attendance_upload_error_passes_axe(live_server, organiser_page, axe_violations, tmp_path):

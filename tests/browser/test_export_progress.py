@@ -1,8 +1,6 @@
 """A background export in a real browser: the progress bar, the page refreshing itself without script, the download."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from registration import background_exports
@@ -13,19 +11,15 @@ from tests.registration.roles import ORGANISERS, user_create
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_progress_bar_fills_by_itself_and_ends_in_the_download(live_server, new_page, settings_dir):
+def test_progress_bar_fills_by_itself_and_ends_in_the_download(live_server, signed_in_page, settings_dir):
     meeting = MeetingFactory()
     RegistrationFactory.create_batch(3, meeting=meeting, organisation='=HYPERLINK("http://x","y")')
-    client = Client()
     user = user_create(username="organiser", group=ORGANISERS, in_every_team=True)
-    client.force_login(user)
     # Queued as the export link queues it, and not yet built: the page shows what a worker's progress looks like.
     job = background_exports.export_job_create(
         user=user, kind="registrations", format_id="csv", query="", total=3, filename_stem="registrations-test"
     )
-    page = new_page()
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    page = signed_in_page(user)
 
     page.goto(f"{live_server.url}/admin/registration/registration/export-job/{job.pk}/")
     progress = page.locator("progress#export-progress")

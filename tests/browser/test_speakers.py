@@ -1,8 +1,6 @@
 """Issue 14 in a real browser: an organiser accepts a speaker, whose manage page then shows the speakers' link."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from tests.factories import JoiningDetailsFactory, MeetingFactory, RegistrationFactory
@@ -24,20 +22,8 @@ def meeting():
 
 
 @pytest.fixture
-def organiser_page(live_server, new_page, meeting):
-    client = Client()
-    client.force_login(user_create(username="organiser", group=ORGANISERS, teams=[meeting]))
-    page = new_page()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return page
+def organiser_page(signed_in_page, meeting):
+    return signed_in_page(user_create(username="organiser", group=ORGANISERS, teams=[meeting]))
 
 
 def test_accepted_speaker_sees_the_speakers_link_and_another_participant_only_the_participants_link(

@@ -1,9 +1,6 @@
 """Client addresses behind TLS proxies: spoofed X-Forwarded-For, the registration limit and admin lockouts."""
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -14,11 +11,11 @@ from django.urls import reverse
 from imrf_event.client_address import client_address, trusted_proxies_parse
 from registration.models import Registration
 from tests.factories import MeetingFactory
+from tests.imrf_event.settings_import import settings_import
 from tests.registration.roles import ORGANISERS, user_create
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
 LOGIN = reverse("admin:login")
 PROXY = "10.0.0.5"
 PASSWORD = "correct horse battery staple"
@@ -206,14 +203,7 @@ def test_settings_refuse_to_start_with_a_mistyped_trusted_proxy():
         "TRUSTED_PROXIES": "10.0.0.5, proxy.internal",
     }
 
-    result = subprocess.run(
-        [sys.executable, "-c", "import imrf_event.settings"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = settings_import(environment)
 
     assert result.returncode != 0
     assert "TRUSTED_PROXIES: 'proxy.internal' is not an IP address or network" in result.stderr

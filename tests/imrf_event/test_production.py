@@ -12,6 +12,7 @@ from django.db import OperationalError
 from django.test import override_settings
 
 from tests.factories import MeetingFactory
+from tests.imrf_event.settings_import import settings_import
 
 pytestmark = pytest.mark.django_db
 
@@ -46,14 +47,7 @@ def test_check_deploy_with_production_settings_reports_no_issue():
 def test_production_settings_refuse_to_start_without_secret_key():
     environment = {key: value for key, value in os.environ.items() if key not in ("DEBUG", "SECRET_KEY")}
 
-    result = subprocess.run(
-        [sys.executable, "-c", "import imrf_event.settings"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = settings_import(environment)
 
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
@@ -82,9 +76,7 @@ def test_production_settings_take_the_mail_server_from_email_url(url, expected):
         f"print(s.EMAIL_BACKEND.removeprefix('django.core.mail.backends.'), *(getattr(s, n) for n in {names!r}))"
     )
 
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
-    )
+    result = settings_import(environment, code=code)
 
     assert result.stdout.strip() == expected, result.stderr
 

@@ -4,9 +4,7 @@ import base64
 import datetime
 import os
 import subprocess
-import sys
 from binascii import unhexlify
-from pathlib import Path
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -18,11 +16,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from imrf_event.two_factor import ENROLMENT_KEY_SESSION
 from tests.factories import MeetingFactory
+from tests.imrf_event.settings_import import settings_import
 from tests.registration.roles import ORGANISERS, user_create
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
 LOGIN = reverse("admin:login")
 LOGOUT = reverse("admin:logout")
 INDEX = reverse("admin:index")
@@ -252,14 +250,7 @@ def _settings_value(environment_changes: dict) -> subprocess.CompletedProcess:
         | {"SECRET_KEY": "test-only"}
         | environment_changes
     )
-    return subprocess.run(
-        [sys.executable, "-c", "import imrf_event.settings as s; print(s.ADMIN_2FA)"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return settings_import(environment, code="import imrf_event.settings as s; print(s.ADMIN_2FA)")
 
 
 @pytest.mark.parametrize(

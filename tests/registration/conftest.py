@@ -1,4 +1,4 @@
-"""Fixtures for registration tests: an open meeting, a valid form submission, SMTP failures, Redis as the cache."""
+"""Fixtures for registration tests: an open meeting, a signed-in organiser, a valid form, SMTP failures, Redis."""
 
 import pytest
 from django.core.cache import cache, caches
@@ -6,11 +6,20 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 
 from tests.factories import MeetingFactory
+from tests.registration.roles import ORGANISERS, user_create
 
 
 @pytest.fixture
 def meeting(db):
     return MeetingFactory()
+
+
+@pytest.fixture
+def organiser(client, meeting):
+    """An Organiser of every meeting, signed in on `client`."""
+    user = user_create(username="organiser", group=ORGANISERS, in_every_team=True)
+    client.force_login(user)
+    return user
 
 
 @pytest.fixture

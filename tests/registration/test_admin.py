@@ -23,13 +23,6 @@ def _change_url(registration):
     return reverse("admin:registration_registration_change", args=[registration.pk])
 
 
-@pytest.fixture
-def organiser(client, meeting):
-    user = user_create(username="organiser", group=ORGANISERS, in_every_team=True)
-    client.force_login(user)
-    return user
-
-
 def _email(registration, *, status, minutes_ago, kind=OutgoingEmail.Kind.CONFIRMATION):
     return OutgoingEmail.objects.create(
         registration=registration,

@@ -18,13 +18,6 @@ def _change_url(registration):
     return reverse("admin:registration_registration_change", args=[registration.pk])
 
 
-@pytest.fixture
-def organiser(client, meeting):
-    user = user_create(username="organiser", group=ORGANISERS, in_every_team=True)
-    client.force_login(user)
-    return user
-
-
 def _post_change(client, registration, **changes):
     """Post the admin's change form as the page shows it, with `changes` typed in."""
     form = client.get(_change_url(registration)).context["adminform"].form

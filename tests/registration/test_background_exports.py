@@ -45,13 +45,6 @@ def registrations_bulk_create(*, meeting, count: int, **fields) -> None:
 
 
 @pytest.fixture
-def organiser(client, meeting):
-    user = user_create(username="organiser", group=ORGANISERS, in_every_team=True)
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def small_threshold(settings, tmp_path):
     settings.EXPORT_IN_BACKGROUND_FROM_ROWS = 2
     settings.EXPORT_DIR = tmp_path / "exports"

@@ -30,13 +30,6 @@ def _speakers_url(format_id):
     return reverse("admin:registration_registration_speakers", args=[format_id])
 
 
-@pytest.fixture
-def organiser(client, meeting):
-    user = user_create(username="organiser", group=ORGANISERS, in_every_team=True)
-    client.force_login(user)
-    return user
-
-
 def _body(response) -> bytes:
     return b"".join(response.streaming_content)
 
