@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
-from . import services
-from .admin_scope import MeetingScopedAdminMixin
-from .copying import meeting_copy
-from .models import (
+from agenda import services
+from agenda.admin_scope import MeetingScopedAdminMixin
+from agenda.copying import meeting_copy
+from agenda.models import (
     AgendaItem,
     GcmObjective,
     ImrfSession,

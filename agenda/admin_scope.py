@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .selectors import meetings_for_user
+from agenda.selectors import meetings_for_user
 
 
 class MeetingFilter(admin.RelatedOnlyFieldListFilter):

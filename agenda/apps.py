@@ -8,6 +8,6 @@ class AgendaConfig(AppConfig):
     verbose_name = "Meeting and agenda"
 
     def ready(self):
-        from . import signals
+        from agenda import signals
 
         signals.connect()

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Meeting
+from agenda.models import Meeting
 
 
 def meeting_ical(*, meeting: Meeting, site_url: str, joining_url: str = "") -> bytes:

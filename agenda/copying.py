@@ -13,8 +13,8 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from .models import Meeting
-from .services import localized
+from agenda.models import Meeting
+from agenda.services import localized
 
 # Sent with `source`, `copy` (both Meetings) and `days` (the whole days the dates moved by).
 meeting_copied = Signal()

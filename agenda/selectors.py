@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from .cache import Built, cached
-from .models import ImrfSession, ImrfSessionPoint, Meeting, NoteParagraph, Speaker
-from .note_text import Renderer
+from agenda.cache import Built, cached
+from agenda.models import ImrfSession, ImrfSessionPoint, Meeting, NoteParagraph, Speaker
+from agenda.note_text import Renderer
 
 
 def meeting_get_published(*, slug: str) -> Meeting:

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
 
-from .data import DATA_DIR, GCM_OBJECTIVES_FILE, GCM_OBJECTIVES_TRANSLATED_FILE, IMRF_DATA_FILE
-from .models import (
+from agenda.data import DATA_DIR, GCM_OBJECTIVES_FILE, GCM_OBJECTIVES_TRANSLATED_FILE, IMRF_DATA_FILE
+from agenda.models import (
     GcmObjective,
     InterpretationLanguage,
     KeyDate,
@@ -26,7 +26,7 @@ from .models import (
     NoteParagraph,
     Speaker,
 )
-from .translation import MeetingTranslationOptions
+from agenda.translation import MeetingTranslationOptions
 
 MEETING_FIELDS = ("time_zone", "format", "contact_email")
 # Texts the data file may give per language, as agenda/translation.py stores them.

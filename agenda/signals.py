@@ -2,8 +2,8 @@
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from . import models
-from .cache import pages_invalidate
+from agenda import models
+from agenda.cache import pages_invalidate
 
 CACHED_MODELS = (
     models.Meeting,

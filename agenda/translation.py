@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import (
+from agenda.models import (
     AgendaItem,
     GcmObjective,
     ImrfSession,

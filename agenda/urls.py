@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from agenda import views
 
 app_name = "agenda"
 # Fixed paths come before /<slug>/ so that they win; agenda.models.RESERVED_SLUGS keeps meetings off them.

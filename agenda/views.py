@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from . import selectors
-from .cache import cached_page
-from .calendar import meeting_ical
+from agenda import selectors
+from agenda.cache import cached_page
+from agenda.calendar import meeting_ical
 
 
 def _list_changes(request):

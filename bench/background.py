@@ -24,7 +24,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
-from registration.export_jobs import ExportJob
+from registration.models import ExportJob
 from tests.celery_broker import celery_broker
 from tests.support.servers import RedisServer, process_stop, wait_for
 

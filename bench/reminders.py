@@ -30,7 +30,7 @@ from django.utils import timezone  # noqa: E402
 
 from agenda.models import InterpretationLanguage, Meeting  # noqa: E402
 from imrf_event.celery import app  # noqa: E402
-from registration import outbox, reminders  # noqa: E402
+from registration.mail import outbox, reminders  # noqa: E402
 from registration.models import OutgoingEmail, Registration, Reminder  # noqa: E402
 
 

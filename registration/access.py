@@ -4,7 +4,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import BooleanField
 from django.db.models.constants import LOOKUP_SEP
 
-from .models import PROTECTED_ANSWER_FIELDS, EmailChangeRequest, Registration
+from registration.models import PROTECTED_ANSWER_FIELDS, EmailChangeRequest, Registration
 
 # The protected answers with a fixed set of values; the free-text ones are never a filter.
 PROTECTED_FILTERS = tuple(

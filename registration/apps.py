@@ -8,6 +8,6 @@ class RegistrationConfig(AppConfig):
     verbose_name = "Registration"
 
     def ready(self):
-        # Signals connect their receivers. Tasks register themselves with the Celery app in every
-        # process, web included: the outbox queues registration.send_email by name (see outbox.py).
-        from . import signals, tasks  # noqa: F401
+        # Signals connect their receivers; the periodic tasks register themselves with the Celery app
+        # (the outbox's and the exports' tasks are registered by their own modules, imported by tasks).
+        from registration import signals, tasks  # noqa: F401

@@ -9,10 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from . import mail_limits, outbox
-from .models import EmailChangeRequest, OutgoingEmail, Registration
-from .rules import registration_email_taken
-from .secret_links import manage_url, secret_link_url
+from registration.mail import limits as mail_limits
+from registration.mail import outbox
+from registration.models import EmailChangeRequest, OutgoingEmail, Registration
+from registration.rules import registration_email_taken
+from registration.secret_links import manage_url, secret_link_url
 
 logger = logging.getLogger(__name__)
 

@@ -15,11 +15,10 @@ from django_countries import countries
 
 from agenda.cache import Built, cached
 from agenda.models import InterpretationLanguage, Meeting
-
-from .countries import unece_member_states
-from .models import Registration
-from .rules import CONSENT_BOX, STAKEHOLDER_CATEGORIES, RuleCheck, registration_rules_check
-from .sections import PARTICIPANT_FIELDS, sections_for_meeting
+from registration.countries import unece_member_states
+from registration.models import Registration
+from registration.rules import CONSENT_BOX, STAKEHOLDER_CATEGORIES, RuleCheck, registration_rules_check
+from registration.sections import PARTICIPANT_FIELDS, sections_for_meeting
 
 
 def country_choices():

@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
-from . import outbox
-from .models import OutgoingEmail, Registration
+from registration.mail import outbox
+from registration.models import OutgoingEmail, Registration
 
 
 def _registration_decide(*, registration: Registration, status: str) -> bool:

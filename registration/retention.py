@@ -10,8 +10,14 @@ from django.db import transaction
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 
-from .attendance import Attendance
-from .models import PROTECTED_ANSWER_FIELDS, EmailChangeRequest, OutgoingEmail, Registration, new_manage_token
+from registration.models import (
+    PROTECTED_ANSWER_FIELDS,
+    Attendance,
+    EmailChangeRequest,
+    OutgoingEmail,
+    Registration,
+    new_manage_token,
+)
 
 BATCH_SIZE = 1000
 

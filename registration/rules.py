@@ -19,8 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Meeting
-
-from .models import PROTECTED_ANSWER_FIELDS, Registration, protected_answers_given
+from registration.models import PROTECTED_ANSWER_FIELDS, Registration, protected_answers_given
 
 # Categories that are neither governments nor intergovernmental bodies: the concept
 # note's "other stakeholders", who may say how they are accredited to the IMRF.

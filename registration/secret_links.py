@@ -8,7 +8,7 @@ from django.urls import reverse
 
 if TYPE_CHECKING:
     # Not at run time: the log filters import this module while logging is configured, before the models load.
-    from .models import Registration
+    from registration.models import Registration
 
 # A manage link (/register/manage/<token>/…) lets whoever holds it act as the participant, and
 # links added later (/register/email/<token>/confirm/) will be as powerful. Any path segment of

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import ACCESSIBILITY_FIELDS, DIVERSITY_FIELDS
+from registration.models import ACCESSIBILITY_FIELDS, DIVERSITY_FIELDS
 
 
 @dataclass(frozen=True)

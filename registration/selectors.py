@@ -5,7 +5,7 @@ import secrets
 from django.db.models import Case, CharField, Min, OuterRef, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import Cast, Concat, Lower, Trim
 
-from .models import OutgoingEmail, Registration
+from registration.models import OutgoingEmail, Registration
 
 
 def registration_list_with_email_status(*, registrations: QuerySet) -> QuerySet:

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from agenda.models import Meeting
-
-from . import email_change, mail_limits, outbox, retention
-from .models import EmailChangeRequest, OutgoingEmail, Registration
-from .rules import email_normalise, registration_rules_check
-from .secret_links import manage_url
+from registration import email_change, retention
+from registration.mail import limits as mail_limits
+from registration.mail import outbox
+from registration.models import EmailChangeRequest, OutgoingEmail, Registration
+from registration.rules import email_normalise, registration_rules_check
+from registration.secret_links import manage_url
 
 logger = logging.getLogger(__name__)
 

@@ -5,8 +5,7 @@ from django.dispatch import receiver
 
 from agenda.copying import meeting_copied
 from agenda.models import Meeting
-
-from . import reminders
+from registration.mail import reminders
 
 
 @receiver(post_save, sender=Meeting, dispatch_uid="registration.meeting_default_reminders")

@@ -1,29 +1,16 @@
-"""Celery tasks: stable names, row ids as arguments, each a thin call into the outbox, reminders or retention."""
+"""The periodic tasks beat runs, each a thin call into the outbox, reminders, retention or exports.
+
+Tasks that a module queues itself live beside what they call: `outbox.send_email`,
+`outbox.send_written_emails` and `background.export_build`; nothing looks a task up by name.
+"""
 
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import background_exports, outbox, reminders, retention
-
-
-@shared_task(name=outbox.SEND_EMAIL_TASK, bind=True, acks_late=True, max_retries=outbox.MAX_ATTEMPTS)
-def send_email(self, email_id: int) -> None:
-    # The row counts attempts, so a task queued twice cannot try more often than MAX_ATTEMPTS;
-    # max_retries is only a fuse.
-    retry_in = outbox.email_send(email_id=email_id)
-    if retry_in is None:
-        return
-    if self.request.is_eager:
-        # In-process mode runs inside a web request, which must not wait through several SMTP
-        # timeouts: the row stays queued with its next attempt time for the periodic re-queue.
-        return
-    raise self.retry(countdown=retry_in.total_seconds())
-
-
-@shared_task(name=outbox.SEND_WRITTEN_TASK, acks_late=True)
-def send_written_emails() -> int:
-    return outbox.written_emails_send(now=timezone.now())
+from registration import retention
+from registration.exports import background as background_exports
+from registration.mail import outbox, reminders
 
 
 @shared_task(name="registration.send_due_reminders", acks_late=True)
@@ -39,11 +26,6 @@ def requeue_stale_emails() -> int:
 @shared_task(name="registration.remove_personal_data", acks_late=True)
 def remove_personal_data() -> int:
     return retention.registrations_anonymise_past(now=timezone.now(), days_after=settings.PERSONAL_DATA_RETENTION_DAYS)
-
-
-@shared_task(name=background_exports.EXPORT_BUILD_TASK, acks_late=True)
-def export_build(job_id: int) -> None:
-    background_exports.export_job_build(job_id=job_id)
 
 
 @shared_task(name="registration.exports_expire", acks_late=True)

@@ -2,8 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .attendance import FollowUp
-from .models import JoiningDetails, Reminder
+from registration.models import FollowUp, JoiningDetails, Reminder
 
 
 @register(Reminder)

@@ -8,8 +8,7 @@ addresses of the form, which lead to the meeting they meant.
 from django.urls import path, register_converter
 
 from agenda.views import legacy_page
-
-from . import views
+from registration import views
 
 
 class SecretTokenConverter:

@@ -21,13 +21,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agenda.cache import Built, cached
 from agenda.selectors import meeting_get_legacy, meeting_get_published
-
-from . import email_change, mail_limits, services
-from .forms import RegistrationForm
-from .joining import joining_for
-from .models import OutgoingEmail, Registration
-from .selectors import registration_get_by_token
-from .throttle import client_address, throttle_hit
+from registration import email_change, services
+from registration.forms import RegistrationForm
+from registration.mail import limits as mail_limits
+from registration.models import OutgoingEmail, Registration
+from registration.online.joining import joining_for
+from registration.selectors import registration_get_by_token
+from registration.throttle import client_address, throttle_hit
 
 # The thank-you page learns the address typed from a short-lived signed cookie rather than
 # the session, so registering never writes a session row (and never needs one). The cookie

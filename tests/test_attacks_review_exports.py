@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agenda.cache import pages_forget_local
-from registration import background_exports, moderation, outbox, services
-from registration.export_jobs import ExportJob
-from registration.models import OutgoingEmail, Registration
+from registration import moderation, services
+from registration.exports import background as background_exports
+from registration.mail import outbox
+from registration.models import ExportJob, OutgoingEmail, Registration
 from tests.celery_broker import celery_broker
 from tests.factories import MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create

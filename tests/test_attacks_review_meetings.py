@@ -7,8 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from registration.attendance import Attendance, AttendanceImport, FollowUp
-from registration.models import OutgoingEmail
+from registration.models import Attendance, AttendanceImport, FollowUp, OutgoingEmail
 from tests.factories import FloorDecisionFactory, JoiningDetailsFactory, MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from registration import background_exports
+from registration.exports import background as background_exports
 from tests.factories import MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
 

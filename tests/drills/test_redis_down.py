@@ -7,7 +7,7 @@ re-queue hands it the row: the confirmation arrives, once.
 
 import pytest
 
-from registration.outbox import REQUEUE_QUEUED_AFTER
+from registration.mail.outbox import REQUEUE_QUEUED_AFTER
 
 from .conftest import celery_worker, gunicorn, redis_idle
 

@@ -10,7 +10,7 @@ import signal
 
 import pytest
 
-from registration.outbox import REQUEUE_SENDING_AFTER
+from registration.mail.outbox import REQUEUE_SENDING_AFTER
 
 from .conftest import celery_worker, redis_idle
 

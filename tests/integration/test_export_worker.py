@@ -8,8 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from registration.export_jobs import ExportJob
-from registration.models import Registration
+from registration.models import ExportJob, Registration
 from registration.tasks import exports_expire
 from tests.factories import MeetingFactory, RegistrationFactory
 from tests.integration.test_worker import _wait_for, smtp_inbox, worker  # noqa: F401 - fixtures used here

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.admin import helpers
 from django.urls import reverse
 
-from registration import outbox
+from registration.mail import outbox
 from registration.models import OutgoingEmail, Registration, Reminder
 from registration.secret_links import secret_links_redact
 from tests.factories import RegistrationFactory

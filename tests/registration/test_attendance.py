@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from registration.attendance import Attendance, AttendanceImport
-from registration.attendance_services import attendance_import, name_key
+from registration.models import Attendance, AttendanceImport
+from registration.online.attendance import attendance_import, name_key
 from tests.factories import MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
 

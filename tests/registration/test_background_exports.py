@@ -9,9 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from registration import background_exports
-from registration.export_jobs import ExportJob
-from registration.models import PROTECTED_ANSWER_FIELDS, Registration
+from registration.exports import background as background_exports
+from registration.models import PROTECTED_ANSWER_FIELDS, ExportJob, Registration
 from registration.tasks import exports_expire
 from tests.factories import RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create

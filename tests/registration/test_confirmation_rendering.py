@@ -9,7 +9,7 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.test import Client
 from django.urls import reverse
 
-from registration import outbox
+from registration.mail import outbox
 from registration.models import OutgoingEmail, Registration
 from tests.registration.roles import ORGANISERS, user_create
 

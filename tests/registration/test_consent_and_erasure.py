@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registration import services
-from registration.dashboard import dashboard_get
 from registration.models import OutgoingEmail, Registration
+from registration.reports.dashboard import dashboard_get
 from tests.factories import MeetingFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registration.dashboard import dashboard_get
-from registration.disclosure import SafeCount, counts_protect
 from registration.models import Registration
+from registration.reports.dashboard import dashboard_get
+from registration.reports.disclosure import SafeCount, counts_protect
 from tests.factories import MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
 

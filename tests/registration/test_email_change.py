@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from registration import email_change, mail_limits, retention
+from registration import email_change, retention
+from registration.mail import limits as mail_limits
 from registration.models import EmailChangeRequest, OutgoingEmail, Registration
 from tests.factories import RegistrationFactory
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from agenda.models import InterpretationLanguage
 from agenda.services import meeting_load_imrf
-from registration import outbox, services
+from registration import services
+from registration.mail import outbox
 from registration.models import OutgoingEmail, Registration
 from tests.factories import RegistrationFactory
 from tests.french_punctuation import french_punctuation_faults

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail as django_mail
 from django.utils import timezone
 
-from registration import emails, outbox
+from registration.mail import emails, outbox
 from registration.models import OutgoingEmail, Registration
 from tests.factories import MeetingFactory, RegistrationFactory
 

@@ -8,10 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from registration import background_exports
-from registration.export_jobs import ExportJob
-from registration.models import PROTECTED_ANSWER_FIELDS, Registration
-from registration.speakers import floor_accept
+from registration.exports import background as background_exports
+from registration.models import PROTECTED_ANSWER_FIELDS, ExportJob, Registration
+from registration.online.floor import floor_accept
 from tests.factories import MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, VIEWERS, user_create
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from registration.background_exports import export_job_create
-from registration.export_jobs import ExportJob
+from registration.exports.background import export_job_create
+from registration.models import ExportJob
 from tests.factories import MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from registration.exports import CsvExporter, XlsxExporter, formula_safe, registration_table
+from registration.exports.tables import CsvExporter, XlsxExporter, formula_safe, registration_table
 from registration.models import PROTECTED_ANSWER_FIELDS, Registration
 from tests.factories import RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create

@@ -8,10 +8,9 @@ import pytest
 from django.core import mail as django_mail
 from django.urls import reverse
 
-from registration import reminders
-from registration.joining import JoiningDetails
-from registration.joining_services import joining_changed_send
-from registration.models import OutgoingEmail, Registration, Reminder
+from registration.mail import reminders
+from registration.models import JoiningDetails, OutgoingEmail, Registration, Reminder
+from registration.online.joining_services import joining_changed_send
 from tests.factories import FloorDecisionFactory, JoiningDetailsFactory, MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
 

@@ -7,8 +7,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from registration import outbox, reminders, services
-from registration.emails import email_message_build
+from registration import services
+from registration.mail import outbox, reminders
+from registration.mail.emails import email_message_build
 from registration.models import OutgoingEmail, Registration
 from tests.factories import RegistrationFactory
 

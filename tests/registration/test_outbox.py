@@ -8,9 +8,11 @@ from django.core import mail as django_mail
 from django.db import transaction
 from django.utils import timezone
 
-from registration import outbox, services
+from registration import services
+from registration.mail import outbox
+from registration.mail.outbox import send_email
 from registration.models import OutgoingEmail, Registration
-from registration.tasks import requeue_stale_emails, send_email
+from registration.tasks import requeue_stale_emails
 from tests.celery_broker import celery_broker
 from tests.factories import RegistrationFactory
 

@@ -9,10 +9,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from registration.attendance import Attendance, FollowUp, FollowUpDelivery
-from registration.floor import FloorDecision
-from registration.follow_up import follow_up_send
-from registration.models import OutgoingEmail, Registration
+from registration.mail.follow_up import follow_up_send
+from registration.models import Attendance, FloorDecision, FollowUp, FollowUpDelivery, OutgoingEmail, Registration
 from registration.retention import registrations_anonymise, registrations_anonymise_past
 from tests.factories import InterpretationLanguageFactory, MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, VIEWERS, user_create

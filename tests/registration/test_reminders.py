@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from registration import emails, reminders
+from registration.mail import emails, reminders
 from registration.models import OutgoingEmail, Registration, Reminder
 from registration.tasks import send_due_reminders
 from tests.factories import JoiningDetailsFactory, MeetingFactory, RegistrationFactory

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registration import tasks
-from registration.dashboard import dashboard_get
 from registration.models import OutgoingEmail, Registration
+from registration.reports.dashboard import dashboard_get
 from registration.retention import registrations_anonymise_past
 from tests.factories import MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create

@@ -7,9 +7,8 @@ import pytest
 from django.core import mail as django_mail
 from django.urls import reverse
 
-from registration.floor import FloorDecision
-from registration.models import OutgoingEmail, Registration
-from registration.speakers import floor_accept, floor_speakers
+from registration.models import FloorDecision, OutgoingEmail, Registration
+from registration.online.floor import floor_accept, floor_speakers
 from tests.factories import JoiningDetailsFactory, MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
 

@@ -8,7 +8,8 @@ from celery import current_app
 from django.core import mail as django_mail
 from django.utils import timezone
 
-from registration import outbox, tasks
+from registration import tasks
+from registration.mail import outbox
 from registration.models import OutgoingEmail
 from tests.factories import RegistrationFactory
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("name", "task"),
     [
-        ("registration.send_email", tasks.send_email),
+        ("registration.send_email", outbox.send_email),
         ("registration.send_due_reminders", tasks.send_due_reminders),
         ("registration.requeue_stale_emails", tasks.requeue_stale_emails),
         ("registration.remove_personal_data", tasks.remove_personal_data),
@@ -54,7 +55,7 @@ def test_send_email_takes_the_row_id_and_sends_that_row(django_capture_on_commit
     first, second = RegistrationFactory(), RegistrationFactory()
     emails = [outbox.email_queue(registration=r, kind=OutgoingEmail.Kind.CONFIRMATION) for r in (first, second)]
 
-    tasks.send_email.apply(args=[emails[1].pk])
+    outbox.send_email.apply(args=[emails[1].pk])
 
     assert [message.to for message in django_mail.outbox] == [[second.email]]
     assert OutgoingEmail.objects.get(pk=emails[0].pk).status == OutgoingEmail.Status.QUEUED
@@ -65,8 +66,8 @@ def test_send_email_queued_twice_sends_once(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         email = outbox.email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
 
-    tasks.send_email.delay(email.pk)
-    tasks.send_email.delay(email.pk)
+    outbox.send_email.delay(email.pk)
+    outbox.send_email.delay(email.pk)
 
     email.refresh_from_db()
     assert len(django_mail.outbox) == 1
@@ -79,8 +80,8 @@ def test_send_email_row_gone_is_logged_and_the_task_returns(caplog):
     email = outbox.email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
     registration.delete()
 
-    with caplog.at_level(logging.WARNING, logger="registration.outbox"):
-        result = tasks.send_email.apply(args=[email.pk])
+    with caplog.at_level(logging.WARNING, logger="registration.mail.outbox"):
+        result = outbox.send_email.apply(args=[email.pk])
 
     assert result.successful()
     assert result.result is None
@@ -91,23 +92,23 @@ def test_send_email_row_gone_is_logged_and_the_task_returns(caplog):
 def test_send_email_on_a_worker_retries_with_the_delay_the_outbox_returns(monkeypatch):
     retries = []
     monkeypatch.setattr(outbox, "email_send", lambda *, email_id: datetime.timedelta(minutes=4))
-    monkeypatch.setattr(tasks.send_email, "retry", lambda **kwargs: retries.append(kwargs) or RuntimeError("retry"))
-    tasks.send_email.push_request(is_eager=False, retries=0)
+    monkeypatch.setattr(outbox.send_email, "retry", lambda **kwargs: retries.append(kwargs) or RuntimeError("retry"))
+    outbox.send_email.push_request(is_eager=False, retries=0)
 
     try:
         with pytest.raises(RuntimeError, match="retry"):
-            tasks.send_email.run(1)
+            outbox.send_email.run(1)
     finally:
-        tasks.send_email.pop_request()
+        outbox.send_email.pop_request()
 
     assert retries == [{"countdown": 240.0}]
 
 
 def test_send_email_eager_run_does_not_retry_inside_the_request(monkeypatch):
     monkeypatch.setattr(outbox, "email_send", lambda *, email_id: datetime.timedelta(minutes=4))
-    monkeypatch.setattr(tasks.send_email, "retry", lambda **kwargs: pytest.fail("retried inside a web request"))
+    monkeypatch.setattr(outbox.send_email, "retry", lambda **kwargs: pytest.fail("retried inside a web request"))
 
-    result = tasks.send_email.apply(args=[1])
+    result = outbox.send_email.apply(args=[1])
 
     assert result.successful()
 

@@ -9,7 +9,8 @@ from celery import current_app
 from django.core import mail as django_mail
 from django.utils import timezone
 
-from registration import outbox, services
+from registration import services
+from registration.mail import outbox
 from registration.models import OutgoingEmail, Registration
 from tests.celery_broker import celery_broker
 from tests.registration.test_outbox import UNREACHABLE_BROKER, _data

@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from agenda.models import Meeting
-from registration.attendance_formats import AttendanceFileError
-from registration.attendance_services import attendance_import
+from registration.online.attendance import attendance_import
+from registration.online.attendance_formats import AttendanceFileError
 
 
 class Command(BaseCommand):

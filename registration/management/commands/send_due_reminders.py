@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from registration import outbox, reminders
+from registration.mail import outbox, reminders
 
 
 class Command(BaseCommand):

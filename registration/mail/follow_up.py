@@ -6,17 +6,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
-from . import outbox
-from .attendance import Attendance, FollowUp, FollowUpDelivery
-from .models import OutgoingEmail, Registration
-from .secret_links import manage_url
+from registration.mail import outbox
+from registration.models import Attendance, FollowUp, FollowUpDelivery, OutgoingEmail, Registration
+from registration.secret_links import manage_url
 
 
 def follow_up_recipients(*, follow_up: FollowUp) -> QuerySet[Registration]:
     """The active registrations of the follow-up's meeting that attended, or that did not, as it says."""
-    registered = Registration.objects.filter(
-        meeting_id=follow_up.meeting_id, status=Registration.Status.ACTIVE, anonymised_at__isnull=True
-    )
+    registered = Registration.objects.reachable().filter(meeting_id=follow_up.meeting_id)
     attended = Attendance.objects.filter(meeting_id=follow_up.meeting_id, registration__isnull=False).values(
         "registration_id"
     )

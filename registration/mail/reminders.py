@@ -12,11 +12,10 @@ from django.utils.translation import gettext_lazy
 from modeltranslation.utils import build_localized_fieldname
 
 from agenda.models import Meeting
-
-from . import outbox
-from .emails import email_build
-from .joining import JoiningDetails, JoiningDetailsSent, joining_for
-from .models import OutgoingEmail, Registration, Reminder
+from registration.mail import outbox
+from registration.mail.emails import email_build
+from registration.models import JoiningDetails, JoiningDetailsSent, OutgoingEmail, Registration, Reminder
+from registration.online.joining import joining_for
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +29,7 @@ def reminder_recipients(*, reminder: Reminder) -> QuerySet[Registration]:
     "starting soon" reminder still reaches everyone while the meeting has not started.
     """
     already = OutgoingEmail.objects.filter(reminder=reminder, registration=OuterRef("pk"))
-    registrations = Registration.objects.filter(
-        meeting_id=reminder.meeting_id, status=Registration.Status.ACTIVE, anonymised_at__isnull=True
-    ).exclude(Exists(already))
+    registrations = Registration.objects.reachable().filter(meeting_id=reminder.meeting_id).exclude(Exists(already))
     if reminder.kind == Reminder.Kind.DAYS_BEFORE:
         registrations = registrations.filter(created_at__lte=reminder.send_at)
     # The listening language and the decision on taking the floor (which joining link) are in

@@ -353,7 +353,3 @@ class Roundtable(models.Model):
 
     def __str__(self):
         return self.name
-
-
-# The concept note's text lives in its own module; importing it here registers its models with the app.
-from .concept_note import NoteFootnote, NoteLink, NoteParagraph, NoteSection  # noqa: E402, F401

@@ -5,11 +5,9 @@ from django.db.models import Case, IntegerField, Max, QuerySet, Value, When
 from django.utils import timezone
 
 from agenda.models import Meeting
-
-from .floor import FloorDecision
-from .joining import joining_for
-from .models import OutgoingEmail, Registration
-from .outbox import email_queue
+from registration.mail.outbox import email_queue
+from registration.models import FloorDecision, OutgoingEmail, Registration
+from registration.online.joining import joining_for
 
 
 class FloorNotRequested(Exception):
@@ -26,10 +24,9 @@ def floor_speakers(*, meeting: Meeting) -> QuerySet[Registration]:
         When(category=Registration.Category.MEMBER_STATE, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
     return (
-        Registration.objects.filter(
+        Registration.objects.reachable()
+        .filter(
             meeting=meeting,
-            status=Registration.Status.ACTIVE,
-            anonymised_at__isnull=True,
             floor_decision__decision=FloorDecision.Decision.ACCEPTED,
         )
         .select_related("floor_decision", "listening_language")

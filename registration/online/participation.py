@@ -10,12 +10,9 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from agenda.models import Meeting
-
-from .attendance import Attendance
-from .countries import unece_member_states
-from .disclosure import SMALL_GROUP, SafeCount, counts_protect
-from .floor import FloorDecision
-from .models import Registration
+from registration.countries import unece_member_states
+from registration.models import Attendance, FloorDecision, Registration
+from registration.reports.disclosure import SMALL_GROUP, SafeCount, counts_protect
 
 
 @dataclass(frozen=True)

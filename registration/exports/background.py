@@ -7,27 +7,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from celery import shared_task
 from django.conf import settings
-from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, QueryDict
-from django.urls import reverse
+from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Meeting
-from agenda.selectors import meeting_for_user_chosen, meetings_for_user
-
-from .access import can_see_diversity, can_view_dashboard
-from .export_jobs import ExportJob
-from .exports import EXPORTERS, ChairListTable, SpeakersTable, Table, registration_table
-from .floor import FloorDecision
-from .models import Registration
-from .participation import ParticipationTable, participation_report_get
-from .selectors import registration_speakers_list
-from .speakers import floor_speakers
+from agenda.selectors import meetings_for_user
+from registration.access import can_see_diversity
+from registration.exports.tables import EXPORTERS, ChairListTable, SpeakersTable, Table, registration_table
+from registration.models import ExportJob, Registration
+from registration.online.floor import floor_speakers
+from registration.online.participation import ParticipationTable, participation_report_get
+from registration.selectors import registration_speakers_list
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +55,7 @@ def export_goes_to_background(*, total: int) -> bool:
 
 
 def export_job_create(*, user, kind: str, format_id: str, query: str, total: int, filename_stem: str) -> ExportJob:
-    """The job row; the caller queues `tasks.export_build` once it is committed."""
+    """The job row; the caller queues `export_build` once it is committed."""
     now = timezone.now()
     extension = EXPORTERS[format_id].extension
     job = ExportJob.objects.create(
@@ -86,73 +81,16 @@ def _partial_path(path: Path) -> Path:
     return path.with_name(path.name + PARTIAL_SUFFIX)
 
 
-def _admin_request(*, user, model, url_name: str, query: str) -> tuple[admin.ModelAdmin, HttpRequest]:
-    """The model's admin and a GET request to `url_name` as `user` made it, for a task that has no request."""
-    request = HttpRequest()
-    request.method = "GET"
-    request.path = reverse(url_name)
-    request.GET = QueryDict(query)
-    request.user = user
-    return admin.site.get_model_admin(model), request
-
-
-def _check_registrations(*, user, query: str) -> tuple[admin.ModelAdmin, HttpRequest]:
-    model_admin, request = _admin_request(
-        user=user, model=Registration, url_name="admin:registration_registration_changelist", query=query
-    )
-    if not (model_admin.has_view_permission(request) and model_admin.has_export_permission(request)):
-        raise PermissionDenied
-    return model_admin, request
-
-
-def _build_registrations(*, user, query: str, kind: str) -> tuple[Table, str, list[int]]:
-    """The changelist's rows for the user and query, through the very admin code of the immediate export."""
-    model_admin, request = _check_registrations(user=user, query=query)
-    queryset = model_admin.get_changelist_instance(request).queryset
-    table, stem = export_table(user=user, queryset=queryset, kind=kind)
-    meeting_ids = sorted(set(queryset.order_by().values_list("meeting_id", flat=True).distinct()))
-    return table, stem, meeting_ids
-
-
-def _meeting_asked(*, user, query: str) -> Meeting:
-    """The meeting the job names, if it is still one of the user's: the team rule of every meeting page."""
-    meeting_id = QueryDict(query).get("meeting")
-    if not meeting_id:
-        # Without an id the chooser falls back to the user's latest meeting, which is not what was asked for.
-        raise Http404
-    _meetings, meeting = meeting_for_user_chosen(user=user, meeting_id=meeting_id)
-    return meeting
-
-
-def _check_chair_list(*, user, query: str) -> Meeting:
-    model_admin, request = _admin_request(
-        user=user, model=FloorDecision, url_name="admin:registration_floordecision_chair", query=query
-    )
-    if not model_admin.has_view_permission(request):
-        raise PermissionDenied
-    return _meeting_asked(user=user, query=query)
-
-
 def chair_list_table(*, meeting: Meeting) -> tuple[Table, str]:
     """The chair's speakers' list of `meeting` and its file name without extension."""
     stem = f"speakers-list-{meeting.slug}-{timezone.localtime():%Y%m%d-%H%M}"
     return ChairListTable(queryset=floor_speakers(meeting=meeting)), stem
 
 
-def _check_participation(*, user, query: str) -> Meeting:
-    if not can_view_dashboard(user):
-        raise PermissionDenied
-    return _meeting_asked(user=user, query=query)
-
-
 def participation_table(*, meeting: Meeting) -> tuple[ParticipationTable, str]:
     """The participation report of `meeting` as one table, and its file name without extension."""
     stem = f"participation-{meeting.slug}-{timezone.localtime():%Y%m%d-%H%M}"
     return ParticipationTable(report=participation_report_get(meeting=meeting)), stem
-
-
-def _of_meeting(table_of, *, meeting: Meeting) -> tuple[Table, str, list[int]]:
-    return (*table_of(meeting=meeting), [meeting.pk])
 
 
 @dataclass(frozen=True)
@@ -169,34 +107,16 @@ class ExportKind:
     back_label: str
 
 
-EXPORT_KINDS = {
-    ExportJob.Kind.REGISTRATIONS: ExportKind(
-        check=_check_registrations,
-        build=lambda *, user, query: _build_registrations(user=user, query=query, kind=ExportJob.Kind.REGISTRATIONS),
-        page="admin:registration_registration_changelist",
-        back_label=_("Back to the registrations"),
-    ),
-    ExportJob.Kind.SPEAKERS: ExportKind(
-        check=_check_registrations,
-        build=lambda *, user, query: _build_registrations(user=user, query=query, kind=ExportJob.Kind.SPEAKERS),
-        page="admin:registration_registration_changelist",
-        back_label=_("Back to the registrations"),
-    ),
-    ExportJob.Kind.CHAIR_LIST: ExportKind(
-        check=_check_chair_list,
-        build=lambda *, user, query: _of_meeting(chair_list_table, meeting=_check_chair_list(user=user, query=query)),
-        page="admin:registration_floordecision_chair",
-        back_label=_("Back to the speakers' list"),
-    ),
-    ExportJob.Kind.PARTICIPATION: ExportKind(
-        check=_check_participation,
-        build=lambda *, user, query: _of_meeting(
-            participation_table, meeting=_check_participation(user=user, query=query)
-        ),
-        page="admin:registration_participation_report",
-        back_label=_("Back to the participation report"),
-    ),
-}
+# Filled by the admin layer (registration/admin/export_kinds.py), which knows how each kind's page
+# checks rights and builds its rows; a worker has them because Django's admin autodiscovery runs at setup.
+EXPORT_KINDS: dict[str, ExportKind] = {}
+
+
+def export_kind_register(*, kind: str, export_kind: ExportKind) -> None:
+    """Say how jobs of `kind` are checked and built again; each kind once."""
+    if kind in EXPORT_KINDS:
+        raise ValueError(f"export kind {kind!r} is registered already")
+    EXPORT_KINDS[kind] = export_kind
 
 
 def export_job_allowed(*, job: ExportJob) -> bool:
@@ -304,3 +224,8 @@ def exports_expire(*, now) -> int:
                 path.unlink(missing_ok=True)
                 count += 1
     return count
+
+
+@shared_task(name=EXPORT_BUILD_TASK, acks_late=True)
+def export_build(job_id: int) -> None:
+    export_job_build(job_id=job_id)

@@ -10,10 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from agenda.models import Meeting
-
-from .countries import unece_member_states
-from .disclosure import SMALL_GROUP, SafeCount, SafeCrossTable, counts_protect, cross_table_protect
-from .models import DIVERSITY_FIELDS, Registration
+from registration.countries import unece_member_states
+from registration.models import DIVERSITY_FIELDS, Registration
+from registration.reports.disclosure import (
+    SMALL_GROUP,
+    SafeCount,
+    SafeCrossTable,
+    counts_protect,
+    cross_table_protect,
+)
 
 # The figures count the people expected to attend; the status table shows the others.
 COUNTED_STATUS = Registration.Status.ACTIVE

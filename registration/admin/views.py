@@ -10,10 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agenda.selectors import meeting_for_user_chosen
-
-from . import charts
-from .access import can_view_dashboard
-from .background_exports import (
+from registration.access import can_view_dashboard
+from registration.exports.background import (
     EXPORT_KINDS,
     export_job_allowed,
     export_job_expire,
@@ -21,10 +19,11 @@ from .background_exports import (
     export_job_refuse,
     export_table,
 )
-from .dashboard import dashboard_get
-from .export_gate import export_respond
-from .export_jobs import ExportJob
-from .exports import EXPORTERS
+from registration.exports.gate import export_respond
+from registration.exports.tables import EXPORTERS
+from registration.models import ExportJob
+from registration.reports import charts
+from registration.reports.dashboard import dashboard_get
 
 
 class RegistrationPagesMixin:

@@ -6,12 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from agenda.admin_scope import MeetingScopedAdminMixin
-
-from . import outbox
-from .access import ProtectedAnswersAdminMixin, can_see_diversity
-from .admin_filters import EstimatedCountPaginator
-from .models import OutgoingEmail
-from .secret_links import secret_links_redact
+from registration.access import ProtectedAnswersAdminMixin, can_see_diversity
+from registration.admin.filters import EstimatedCountPaginator
+from registration.mail import outbox
+from registration.models import OutgoingEmail
+from registration.secret_links import secret_links_redact
 
 # A confirmation is rendered by the worker as it sends it (`outbox.email_queue_rendered_later`).
 NOT_YET_RENDERED = _("Written when it is sent.")

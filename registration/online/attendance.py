@@ -13,10 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agenda.models import Meeting
-
-from .attendance import Attendance, AttendanceImport
-from .attendance_formats import Row, attendance_report_read
-from .models import Registration
+from registration.models import Attendance, AttendanceImport, Registration
+from registration.online.attendance_formats import Row, attendance_report_read
 
 # Letters NFKD does not split into a base letter and an accent.
 LETTERS_APART = str.maketrans({"đ": "d", "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"})

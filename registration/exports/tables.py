@@ -19,8 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from agenda.models import Meeting
-
-from .models import PROTECTED_ANSWER_FIELDS, Registration
+from registration.models import PROTECTED_ANSWER_FIELDS, Registration
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection");
 # tab and carriage return let an attacker hide the sign behind whitespace Excel strips.

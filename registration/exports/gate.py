@@ -1,14 +1,10 @@
 """The one place every export decides: the file in the response when small, else a background job and its page."""
 
-from functools import partial
-
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from . import tasks
-from .background_exports import export_goes_to_background, export_job_create
-from .exports import EXPORTERS, Table
+from registration.exports.background import export_build, export_goes_to_background, export_job_create
+from registration.exports.tables import EXPORTERS, Table
 
 
 def export_respond(
@@ -26,5 +22,5 @@ def export_respond(
     )
     # After commit, so a worker never looks for a row it cannot see yet; with no broker
     # it runs here, in-process, and the page redirected to finds the file ready.
-    transaction.on_commit(partial(tasks.export_build.delay, job.pk))
+    export_build.delay_on_commit(job.pk)
     return HttpResponseRedirect(reverse("admin:registration_export_job", args=[job.pk]))

@@ -1,11 +1,8 @@
 """The outbox: write each email as a row, queue it after commit, send it at most once, retry, re-queue the lost.
 
-The Celery task that sends a row (`tasks.send_email`) calls `email_send` here, so this module must not
-import the tasks module. It looks the task up by its name, SEND_EMAIL_TASK, in the Celery app's registry
-instead, rather than publishing with `send_task`: `send_task` always goes to the broker, while the
-registered task's `apply_async` honours CELERY_TASK_ALWAYS_EAGER and sends in-process when there is no
-broker (the quickstart and the tests). `RegistrationConfig.ready` imports the tasks module, so the task
-is registered in every process that queues email, not only in workers.
+Its two sending tasks are defined here, beside what they call, so the module queues them by reference
+(as pretix's mail service does). A task's `apply_async` honours CELERY_TASK_ALWAYS_EAGER and sends
+in-process when there is no broker (the quickstart and the tests).
 """
 
 import datetime
@@ -17,12 +14,12 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
-from celery import current_app
+from celery import shared_task
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .emails import (
+from registration.mail.emails import (
     JOINING_KINDS,
     email_build,
     email_build_to,
@@ -30,8 +27,8 @@ from .emails import (
     email_message_build,
     email_render,
 )
-from .joining import Joining
-from .models import OutgoingEmail, Registration, Reminder
+from registration.models import OutgoingEmail, Registration, Reminder
+from registration.online.joining import Joining
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +111,7 @@ _announcements = _Announcements()
 
 def _written_email_announce(*, email_id: int) -> None:
     """After commit: have the row sent, by a task of its own in-process, or by this window's task on a broker."""
-    send_written = current_app.tasks[SEND_WRITTEN_TASK]
+    send_written = send_written_emails
     if send_written.app.conf.task_always_eager:
         # No broker (the quickstart, the tests): sent here and now, like every other email.
         email_dispatch(email_ids=[email_id])
@@ -146,7 +143,7 @@ def written_emails_send(*, now: datetime.datetime) -> int:
     for email_id in email_ids:
         retry_in = email_send(email_id=email_id)
         if retry_in is not None:
-            current_app.tasks[SEND_EMAIL_TASK].apply_async(args=[email_id], countdown=retry_in.total_seconds())
+            send_email.apply_async(args=[email_id], countdown=retry_in.total_seconds())
     return len(email_ids)
 
 
@@ -172,7 +169,6 @@ def email_dispatch(*, email_ids: Iterable[int]) -> int:
     if not email_ids:
         return 0
     try:
-        send_email = current_app.tasks[SEND_EMAIL_TASK]
         if send_email.app.conf.task_always_eager:
             # In-process (no broker): the very same task, run here and now.
             for email_id in email_ids:
@@ -356,3 +352,25 @@ def email_retry_failed(*, emails: QuerySet[OutgoingEmail]) -> int:
         )
         transaction.on_commit(partial(email_dispatch, email_ids=email_ids))
     return len(email_ids)
+
+
+# The tasks: stable names, row ids as arguments, each a thin call into the functions above.
+
+
+@shared_task(name=SEND_EMAIL_TASK, bind=True, acks_late=True, max_retries=MAX_ATTEMPTS)
+def send_email(self, email_id: int) -> None:
+    # The row counts attempts, so a task queued twice cannot try more often than MAX_ATTEMPTS;
+    # max_retries is only a fuse.
+    retry_in = email_send(email_id=email_id)
+    if retry_in is None:
+        return
+    if self.request.is_eager:
+        # In-process mode runs inside a web request, which must not wait through several SMTP
+        # timeouts: the row stays queued with its next attempt time for the periodic re-queue.
+        return
+    raise self.retry(countdown=retry_in.total_seconds())
+
+
+@shared_task(name=SEND_WRITTEN_TASK, acks_late=True)
+def send_written_emails() -> int:
+    return written_emails_send(now=timezone.now())

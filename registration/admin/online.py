@@ -12,14 +12,11 @@ from modeltranslation.admin import TranslationAdmin
 
 from agenda.admin_scope import MeetingScopedAdminMixin
 from agenda.selectors import meeting_for_user_chosen
-
-from .background_exports import chair_list_table
-from .export_gate import export_respond
-from .export_jobs import ExportJob
-from .floor import FloorDecision
-from .joining import JoiningDetails
-from .joining_services import joining_details_save
-from .speakers import FloorNotRequested, floor_accept, floor_decision_update, floor_decline
+from registration.exports.background import chair_list_table
+from registration.exports.gate import export_respond
+from registration.models import ExportJob, FloorDecision, JoiningDetails
+from registration.online.floor import FloorNotRequested, floor_accept, floor_decision_update, floor_decline
+from registration.online.joining_services import joining_details_save
 
 
 @admin.register(JoiningDetails)

@@ -12,21 +12,20 @@ from modeltranslation.admin import TranslationAdmin
 
 from agenda.admin_scope import MeetingFilter, MeetingScopedAdminMixin
 from agenda.selectors import meeting_any_moderated
-
-from . import (
-    admin_attendance,  # noqa: F401 - registers the attendance and follow-up pages
-    moderation,
-    outbox,
-    services,
+from registration import moderation, services
+from registration.access import PROTECTED_FILTERS, ProtectedAnswersAdminMixin, can_see_diversity
+from registration.admin.emails import OutgoingEmailAdmin, OutgoingEmailInline
+from registration.admin.filters import (
+    ConfirmationEmailFilter,
+    EstimatedCountPaginator,
+    RegistrationChangeList,
 )
-from .access import PROTECTED_FILTERS, ProtectedAnswersAdminMixin, can_see_diversity
-from .admin_emails import OutgoingEmailAdmin, OutgoingEmailInline
-from .admin_filters import ConfirmationEmailFilter, EstimatedCountPaginator, RegistrationChangeList
-from .admin_speakers import accept_floor, decline_floor
-from .admin_views import RegistrationPagesMixin
-from .forms import RegistrationAdminForm
-from .models import PROTECTED_ANSWER_FIELDS, OutgoingEmail, Registration, Reminder
-from .sections import REGISTRATION_SECTIONS
+from registration.admin.online import accept_floor, decline_floor
+from registration.admin.views import RegistrationPagesMixin
+from registration.forms import RegistrationAdminForm
+from registration.mail import outbox
+from registration.models import PROTECTED_ANSWER_FIELDS, OutgoingEmail, Registration, Reminder
+from registration.sections import REGISTRATION_SECTIONS
 
 admin.site.index_template = "admin/registration/site_index.html"
 admin.site.site_header = _("IMRF meeting administration")

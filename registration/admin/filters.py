@@ -9,8 +9,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .models import OutgoingEmail
-from .selectors import registration_list_with_email_status
+from registration.models import OutgoingEmail
+from registration.selectors import registration_list_with_email_status
 
 # Below this many rows a real COUNT(*) is quick; above it PostgreSQL's estimate is used.
 ESTIMATED_COUNT_FROM = 10_000

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .dashboard import Row
-from .disclosure import SafeCrossTable
+from registration.reports.dashboard import Row
+from registration.reports.disclosure import SafeCrossTable
 
 WIDTH = 640
 LABEL_WIDTH = 230

@@ -5,8 +5,8 @@ import logging
 
 from django.db import transaction
 
-from . import outbox
-from .models import OutgoingEmail, Registration
+from registration.mail import outbox
+from registration.models import OutgoingEmail, Registration
 
 logger = logging.getLogger(__name__)
 

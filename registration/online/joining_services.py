@@ -3,9 +3,9 @@
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from .joining import SECRET_FIELDS, JoiningDetails, JoiningDetailsSent, joining_for
-from .models import OutgoingEmail, Registration
-from .outbox import email_queue
+from registration.mail.outbox import email_queue
+from registration.models import SECRET_FIELDS, JoiningDetails, JoiningDetailsSent, OutgoingEmail, Registration
+from registration.online.joining import joining_for
 
 
 @transaction.atomic
@@ -28,9 +28,8 @@ def joining_changed_recipients(*, details: JoiningDetails):
     had_earlier = JoiningDetailsSent.objects.filter(registration=OuterRef("pk"), version__lt=details.version)
     has_this = JoiningDetailsSent.objects.filter(registration=OuterRef("pk"), version=details.version)
     return (
-        Registration.objects.filter(
-            meeting_id=details.meeting_id, status=Registration.Status.ACTIVE, anonymised_at__isnull=True
-        )
+        Registration.objects.reachable()
+        .filter(meeting_id=details.meeting_id)
         .filter(Exists(had_earlier))
         .exclude(Exists(has_this))
         .select_related("meeting", "listening_language", "floor_decision")

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from .note_text import text_references
+from agenda.note_text import text_references
 
 MARKUP_HELP = _(
     "Write [words](link-key) to link words to one of the meeting's note links, [^1] to cite footnote 1, "

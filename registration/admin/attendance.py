@@ -15,17 +15,14 @@ from modeltranslation.admin import TranslationAdmin
 
 from agenda.admin_scope import MeetingScopedAdminMixin
 from agenda.selectors import meeting_for_user_chosen, meetings_for_user
-
-from .access import can_view_dashboard
-from .attendance import Attendance, AttendanceImport, FollowUp
-from .attendance_formats import MAX_BYTES, AttendanceFileError
-from .attendance_services import attendance_import, attendance_match, attendance_record_unregistered
-from .background_exports import participation_table
-from .export_gate import export_respond
-from .export_jobs import ExportJob
-from .follow_up import follow_up_recipients, follow_up_send
-from .models import Registration
-from .participation import participation_report_get
+from registration.access import can_view_dashboard
+from registration.exports.background import participation_table
+from registration.exports.gate import export_respond
+from registration.mail.follow_up import follow_up_recipients, follow_up_send
+from registration.models import Attendance, AttendanceImport, ExportJob, FollowUp, Registration
+from registration.online.attendance import attendance_import, attendance_match, attendance_record_unregistered
+from registration.online.attendance_formats import MAX_BYTES, AttendanceFileError
+from registration.online.participation import participation_report_get
 
 
 class AttendanceUploadForm(forms.Form):

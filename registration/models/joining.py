@@ -1,15 +1,11 @@
 """A meeting's joining details: the platform's links and passcodes, and what each registration was sent of them."""
 
 import datetime
-from dataclasses import dataclass
 
-from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Meeting
-
-from .floor import FloorDecision
 
 # Changing any of these after they went out sends them again to everyone who had them.
 SECRET_FIELDS = ("participants_url", "participants_passcode", "speakers_url", "speakers_passcode")
@@ -85,52 +81,3 @@ class JoiningDetailsSent(models.Model):
 
     def __str__(self):
         return f"{self.registration} — {self.version}"
-
-
-@dataclass(frozen=True)
-class Joining:
-    """What one registration may be given of the joining details: accepted speakers get the speakers' link."""
-
-    details: JoiningDetails
-    speaker: bool
-
-    @property
-    def url(self) -> str:
-        return (
-            self.details.speakers_url if self.speaker and self.details.speakers_url else self.details.participants_url
-        )
-
-    @property
-    def passcode(self) -> str:
-        if self.speaker and self.details.speakers_url:
-            return self.details.speakers_passcode
-        return self.details.participants_passcode
-
-    @property
-    def speaker_link_to_follow(self) -> bool:
-        return self.speaker and not self.details.speakers_url
-
-
-def joining_for(*, registration, at: datetime.datetime | None, details: JoiningDetails | None = None) -> Joining | None:
-    """The joining details `registration` may see at `at` (None: whatever the time), or None.
-
-    Only an active registration, and only from the details' `shown_from`: pending, declined and
-    cancelled ones never see them. `details`, when given, spares a query per registrant in a batch.
-    """
-    Registration = apps.get_model("registration", "Registration")
-    if registration.status != Registration.Status.ACTIVE or registration.anonymised_at:
-        return None
-    if details is None:
-        details = JoiningDetails.objects.select_related("meeting").filter(meeting_id=registration.meeting_id).first()
-    if details is None or not (details.participants_url or details.speakers_url):
-        return None
-    if at is not None and at < details.shown_from:
-        return None
-    if Registration.floor_decision.is_cached(registration):
-        # select_related("floor_decision") holds the decision, or its absence, already.
-        decision = getattr(registration, "floor_decision", None)
-    else:
-        decision = FloorDecision.objects.filter(registration_id=registration.pk).first()
-    return Joining(
-        details=details, speaker=decision is not None and decision.decision == FloorDecision.Decision.ACCEPTED
-    )

@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from agenda.calendar import meeting_ical
 from agenda.dates import date_words
 from agenda.models import Meeting
-
-from .joining import Joining, joining_for
-from .models import OutgoingEmail, Registration, Reminder
-from .secret_links import manage_url
+from registration.models import OutgoingEmail, Registration, Reminder
+from registration.online.joining import Joining, joining_for
+from registration.secret_links import manage_url
 
 SUBJECTS = {
     OutgoingEmail.Kind.MANAGE_LINK: translation.gettext_noop("Your registration link"),

@@ -1,0 +1,1 @@
+"""The online meeting: joining details, the floor, attendance and the participation report."""

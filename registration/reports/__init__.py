@@ -1,0 +1,1 @@
+"""The organisers' reports: the dashboard, its charts, and the rule for what counts may be shown."""
