@@ -243,7 +243,7 @@ def test_the_manage_page_form_after_a_public_form_keeps_the_privacy_box_away_and
 
 
 def _register_on_a_broker(meeting, email, capture, monkeypatch):
-    task = outbox.current_app.tasks[outbox.SEND_WRITTEN_TASK]
+    task = outbox.send_written_emails
     monkeypatch.setattr(task, "apply_async", lambda *args, **kwargs: None)
     with celery_broker(UNREACHABLE_BROKER), capture(execute=True):
         return services.registration_create(
