@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
-from django_countries.filters import CountryFilter
 from modeltranslation.admin import TranslationAdmin
 
 from agenda.admin_scope import MeetingFilter, MeetingScopedAdminMixin
@@ -24,6 +23,7 @@ from .admin_emails import OutgoingEmailAdmin, OutgoingEmailInline
 from .admin_filters import ConfirmationEmailFilter, EstimatedCountPaginator, RegistrationChangeList
 from .admin_speakers import accept_floor, decline_floor
 from .admin_views import RegistrationPagesMixin
+from .countries import country_answer
 from .forms import RegistrationAdminForm
 from .models import PROTECTED_ANSWER_FIELDS, OutgoingEmail, Registration, Reminder
 from .sections import REGISTRATION_SECTIONS
@@ -71,7 +71,8 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
     list_filter = (
         "status",
         "category",
-        ("country", CountryFilter),
+        # The model field's choices: every State by its UN name in the organiser's language, in that language's order.
+        "country",
         "listening_language",
         "imrf_attendance_level",
         "accreditation_route",
@@ -104,7 +105,7 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
 
     @admin.display(description=_("country"), ordering="country")
     def country_name(self, registration):
-        return registration.country.name
+        return country_answer(registration.country, registration.country_other)
 
     @admin.display(description=_("category"), ordering="category")
     def category_name(self, registration):
