@@ -20,7 +20,7 @@ from . import (
 )
 from .access import PROTECTED_FILTERS, ProtectedAnswersAdminMixin, can_see_diversity
 from .admin_emails import OutgoingEmailAdmin, OutgoingEmailInline
-from .admin_filters import ConfirmationEmailFilter, EstimatedCountPaginator, RegistrationChangeList
+from .admin_filters import ConfirmationEmailFilter, CountryFilter, EstimatedCountPaginator, RegistrationChangeList
 from .admin_speakers import accept_floor, decline_floor
 from .admin_views import RegistrationPagesMixin
 from .countries import country_answer
@@ -71,8 +71,7 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
     list_filter = (
         "status",
         "category",
-        # The model field's choices: every State by its UN name in the organiser's language, in that language's order.
-        "country",
+        CountryFilter,
         "listening_language",
         "imrf_attendance_level",
         "accreditation_route",

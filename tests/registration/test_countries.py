@@ -7,12 +7,16 @@ from html import unescape
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from registration.admin_filters import CountryFilter
 from registration.collation import collation_key
 from registration.countries import COUNTRY_OTHER, country_answer, country_choices, country_name, un_states
 from registration.models import Registration
+from registration.retention import registrations_anonymise
 from tests.factories import RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
 
@@ -211,14 +215,14 @@ def test_the_same_name_on_the_form_admin_filter_export_dashboard_and_report(meet
 
     form = _client_in(language).get(reverse("registration:register", args=[meeting.slug])).content.decode()
     listing = organiser.get(changelist).content.decode()
-    filtered = organiser.get(changelist, {"country__exact": code})
+    filtered = organiser.get(changelist, {"country": code})
     export = organiser.get(reverse("admin:registration_registration_export", args=["csv"]))
     dashboard = organiser.get(reverse("admin:registration_dashboard"), {"meeting": meeting.pk}).content.decode()
     report = organiser.get(reverse("admin:registration_participation_report")).content.decode()
 
     assert (code, name) in {(value, text) for _group, value, text in _options(form)}
     # The filter's link and the list's column.
-    assert re.search(rf'<a href="\?country__exact={code}"[^>]*>{re.escape(name)}</a>', unescape(listing))
+    assert re.search(rf'<a href="\?country={code}"[^>]*>{re.escape(name)}</a>', unescape(listing))
     assert f'<td class="field-country_name">{name}</td>' in unescape(listing)
     assert len(filtered.context["cl"].result_list) == 1
     rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
@@ -230,3 +234,30 @@ def test_the_same_name_on_the_form_admin_filter_export_dashboard_and_report(meet
 def test_country_name_of_a_code_the_list_no_longer_offers_is_the_code():
     assert country_name("TW", "en") == "TW"
     assert country_name(COUNTRY_OTHER, "ru") == "Другие страны или районы"
+
+
+def test_admin_country_filter_offers_the_countries_registered_from_in_the_organisers_order(meeting):
+    for code in ("UA", "AT", "RU", COUNTRY_OTHER):
+        RegistrationFactory(meeting=meeting, country=code, country_other="Somewhere" if code == COUNTRY_OTHER else "")
+    organiser = _client_in("ru")
+    organiser.force_login(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
+
+    response = organiser.get(reverse("admin:registration_registration_changelist"))
+
+    country_filter = next(spec for spec in response.context["cl"].filter_specs if isinstance(spec, CountryFilter))
+    assert [name for _code, name in country_filter.lookup_choices] == [
+        "Австрия",
+        "Другие страны или районы",
+        "Российская Федерация",
+        "Украина",
+    ]
+
+
+def test_anonymising_keeps_other_and_removes_the_name_typed(meeting):
+    registration = RegistrationFactory(meeting=meeting, country=COUNTRY_OTHER, country_other="Somewhere")
+
+    with transaction.atomic():
+        registrations_anonymise(pks=[registration.pk], now=timezone.now())
+
+    registration.refresh_from_db()
+    assert (registration.country, registration.country_other) == (COUNTRY_OTHER, "")
