@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_countries",
     "agenda",
     "registration",
     # The project's own management commands (compile_translations).

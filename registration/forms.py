@@ -11,11 +11,11 @@ from django.utils.choices import flatten_choices
 from django.utils.html import format_html
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from agenda.cache import Built, cached
 from agenda.models import InterpretationLanguage, Meeting
-from registration.countries import unece_member_states
+from registration.countries import COUNTRY_OTHER, unece_member_states
+from registration.countries import country_choices as all_country_choices
 from registration.models import Registration
 from registration.rules import CONSENT_BOX, STAKEHOLDER_CATEGORIES, RuleCheck, registration_rules_check
 from registration.sections import PARTICIPANT_FIELDS, sections_for_meeting
@@ -27,19 +27,15 @@ def country_choices():
 
 @cache
 def _country_choices(language):
-    # Built once per language: sorting 250 translated country names on every form was most
-    # of the cost of validating a registration.
-    unece = unece_member_states()
+    # Built once per language: the form is rendered and validated far more often than the names change.
+    unece = unece_member_states(language)
     unece_codes = {code for code, _name in unece}
-    if (language or "en").split("-")[0] != "en":
-        # The reference file has the UN's English short names; other languages take django-countries'
-        # translated names, in that language's alphabetical order.
-        unece = [(code, str(name)) for code, name in countries if code in unece_codes]
-    others = [(code, str(name)) for code, name in countries if code not in unece_codes]
+    others = [(code, name) for code, name in all_country_choices(language) if code not in unece_codes]
     return [
         ("", str(_("Choose a country"))),
         (str(_("UNECE member States")), list(unece)),
-        (str(_("All other countries and territories")), others),
+        (str(_("Other Member States and observer States")), others),
+        (COUNTRY_OTHER, str(_("Other (please specify)"))),
     ]
 
 
@@ -49,7 +45,7 @@ def _country_codes(language) -> frozenset[str]:
 
 
 class CountryChoiceField(forms.ChoiceField):
-    """A country by its ISO code, checked against a set of codes rather than by walking 250 names in groups."""
+    """A country by its ISO code, checked against a set of codes rather than by walking 196 names in groups."""
 
     def valid_value(self, value):
         return str(value) in _country_codes(get_language())
@@ -69,6 +65,7 @@ def _privacy_label(meeting):
 # Fields shown only when an earlier answer makes them apply (the page's script reads these attributes).
 SHOWN_WHEN = {
     "category_other": {"data_show_when_category": Registration.Category.OTHER},
+    "country_other": {"data_show_when_country": COUNTRY_OTHER},
     "imrf_attendance_level": {"data_show_when_category": Registration.Category.MEMBER_STATE},
     "accreditation_route": {"data_show_when_category": " ".join(STAKEHOLDER_CATEGORIES)},
     "gender_self_description": {"data_show_when_gender": Registration.Gender.NON_BINARY},
@@ -223,6 +220,7 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
         labels = {
             "honorific": _("Title (optional)"),
             "category_other": _("Please describe your category"),
+            "country_other": _("Country or area, if not in the list"),
             "imrf_attendance_level": _("Expected level of your country's attendance at the IMRF"),
             "accreditation_route": _("How is your organisation accredited to the IMRF? (optional)"),
             "other_language": _("Interpretation into another language (optional)"),
@@ -323,8 +321,8 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
 
     def _get_validation_exclusions(self):
         # Both were checked by the form's own fields, against the same values: the model's check that
-        # the language exists would be one more query per registration, and django-countries' check of
-        # the country rebuilds its list of 250 countries (a tenth of the cost of validating the form).
+        # the language exists would be one more query per registration, and the model's check of the
+        # country walks its 196 choices where the form looks the code up in a set.
         return {*super()._get_validation_exclusions(), "listening_language", "country"}
 
     def clean_website(self):

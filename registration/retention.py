@@ -31,6 +31,8 @@ ERASED_VALUES = {
     "job_title": "",
     "organisation": "",
     "category_other": "",
+    # The country or area typed under "Other" could say who wrote it; the country's "Other" stays counted.
+    "country_other": "",
     "other_language_reason": "",
     # The diversity and accessibility answers back to empty, except gender, which the dashboard counts.
     **{name: Registration._meta.get_field(name).get_default() for name in PROTECTED_ANSWER_FIELDS if name != "gender"},

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Meeting
+from registration.countries import COUNTRY_OTHER
 from registration.models import PROTECTED_ANSWER_FIELDS, Registration, protected_answers_given
 
 # Categories that are neither governments nor intergovernmental bodies: the concept
@@ -64,6 +65,7 @@ def _conditional_fields(values: dict[str, Any]) -> dict[str, tuple[bool, Any]]:
     speaking = bool(values.get("wishes_to_speak"))
     return {
         "category_other": (category == Registration.Category.OTHER, _("Please describe your category.")),
+        "country_other": (values.get("country") == COUNTRY_OTHER, _("Please name the country or area.")),
         "imrf_attendance_level": (
             category == Registration.Category.MEMBER_STATE,
             _("Please say at what level your country expects to attend the IMRF."),

@@ -22,7 +22,7 @@ REGISTRATION_SECTIONS = (
     Section(
         "represent",
         _("Whom you represent"),
-        ("category", "category_other", "country", "imrf_attendance_level", "accreditation_route"),
+        ("category", "category_other", "country", "country_other", "imrf_attendance_level", "accreditation_route"),
     ),
     Section("interpretation", _("Interpretation"), ("listening_language", "other_language", "other_language_reason")),
     Section("diversity", _("Gender and diversity"), DIVERSITY_FIELDS),

@@ -9,3 +9,5 @@ GCM_OBJECTIVES_FILE = DATA_DIR / "gcm-objectives.csv"
 GCM_OBJECTIVES_TRANSLATED_FILE = "gcm-objectives.{language}.csv"
 # The UNECE member States as (iso2, name), UN short names in English, in the UN's order.
 UNECE_MEMBER_STATES_FILE = DATA_DIR / "unece-member-states.csv"
+# The UN Member and observer States by their UNTERM short names per language, written by `manage.py build_un_names`.
+UN_STATES_FILE = DATA_DIR / "un-states.json"

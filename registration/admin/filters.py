@@ -1,4 +1,4 @@
-"""The registrations list's machinery: its paginator, its email-status filter and its one-query rows."""
+"""The registrations list's machinery: its paginator, its email-status and country filters and its one-query rows."""
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -9,6 +9,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from registration.collation import collation_key, site_language
+from registration.countries import country_name
 from registration.models import OutgoingEmail
 from registration.selectors import registration_list_with_email_status
 
@@ -83,3 +85,21 @@ class RegistrationChangeList(ChangeList):
         return registration_list_with_email_status(
             registrations=super().get_queryset(request, exclude_parameters=exclude_parameters)
         )
+
+
+class CountryFilter(admin.SimpleListFilter):
+    """The countries of the registrations the organiser may see, by their UN names in the organiser's language.
+
+    Only those with registrations, not all 196 choices, in the order the organiser's language sorts them.
+    """
+
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).order_by().values_list("country", flat=True).distinct()
+        key = collation_key(site_language())
+        return sorted(((code, country_name(code)) for code in codes), key=lambda choice: key(choice[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(country=self.value()) if self.value() else queryset

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
-from django_countries.filters import CountryFilter
 from modeltranslation.admin import TranslationAdmin
 
 from agenda.admin_scope import MeetingFilter, MeetingScopedAdminMixin
@@ -17,11 +16,13 @@ from registration.access import PROTECTED_FILTERS, ProtectedAnswersAdminMixin, c
 from registration.admin.emails import OutgoingEmailAdmin, OutgoingEmailInline
 from registration.admin.filters import (
     ConfirmationEmailFilter,
+    CountryFilter,
     EstimatedCountPaginator,
     RegistrationChangeList,
 )
 from registration.admin.online import accept_floor, decline_floor
 from registration.admin.views import RegistrationPagesMixin
+from registration.countries import country_answer
 from registration.forms import RegistrationAdminForm
 from registration.mail import outbox
 from registration.models import PROTECTED_ANSWER_FIELDS, OutgoingEmail, Registration, Reminder
@@ -70,7 +71,7 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
     list_filter = (
         "status",
         "category",
-        ("country", CountryFilter),
+        CountryFilter,
         "listening_language",
         "imrf_attendance_level",
         "accreditation_route",
@@ -103,7 +104,7 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
 
     @admin.display(description=_("country"), ordering="country")
     def country_name(self, registration):
-        return registration.country.name
+        return country_answer(registration.country, registration.country_other)
 
     @admin.display(description=_("category"), ordering="category")
     def category_name(self, registration):

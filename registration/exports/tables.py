@@ -60,9 +60,8 @@ def _field_column(name: str) -> Column:
         return Column(f"{header} ({_('meeting time')})", lambda r: _local(getattr(r, name), r))
     if field.choices:
         # Translated once per export: get_FOO_display() translates every label again on every row.
+        # The country's choices are the States by their UN names in the active language (`countries`).
         labels = {value: str(label) for value, label in field.flatchoices}
-        if name == "country":
-            return Column(header, lambda r: labels.get(r.country.code, r.country.code))
         return Column(header, lambda r: labels.get(getattr(r, name), getattr(r, name)))
     return Column(header, lambda r: getattr(r, name))
 

@@ -4,7 +4,6 @@ import datetime
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import django_countries.fields
 import registration.models
 from django.db import migrations, models
 
@@ -32,7 +31,8 @@ class Migration(migrations.Migration):
                 ('organisation', models.CharField(max_length=200, verbose_name='organisation')),
                 ('category', models.CharField(choices=[('member_state', 'Member State government'), ('un_system', 'UN system entity'), ('igo', 'Other intergovernmental organisation'), ('civil_society', 'Civil society / NGO'), ('migrant_diaspora', 'Migrant or diaspora organisation'), ('private_sector', "Employers' organisation or private sector"), ('trade_union', 'Trade union'), ('academia', 'Academia or research'), ('local_authority', 'Local or regional authority'), ('other', 'Other')], max_length=30, verbose_name='stakeholder category')),
                 ('category_other', models.CharField(blank=True, max_length=100, verbose_name='other category')),
-                ('country', django_countries.fields.CountryField(max_length=2, verbose_name='country represented or based in')),
+                # django-countries' CountryField at first: a CharField(max_length=2) in the database, as now.
+                ('country', models.CharField(max_length=2, verbose_name='country represented or based in')),
                 ('imrf_attendance_level', models.CharField(blank=True, choices=[('head_of_state', 'Head of State or Government'), ('minister', 'Minister'), ('vice_minister', 'Vice-Minister or State Secretary'), ('ambassador', 'Ambassador or Permanent Representative'), ('senior_official', 'Senior official'), ('technical', 'Technical level'), ('undecided', 'Not yet decided')], max_length=30, verbose_name='expected IMRF attendance level')),
                 ('accreditation_route', models.CharField(blank=True, choices=[('ecosoc', 'ECOSOC consultative status'), ('gcm_accredited', 'Accredited to the GCM conference or its preparatory process'), ('special', 'Applying for special accreditation'), ('not_sure', 'Not sure')], max_length=30, verbose_name='IMRF accreditation route')),
                 ('other_language', models.CharField(blank=True, max_length=100, verbose_name='other interpretation language requested')),

@@ -9,9 +9,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_countries.fields import CountryField
 
 from agenda.models import InterpretationLanguage, Meeting
+from registration.countries import country_field_choices
 
 
 def new_manage_token():
@@ -103,7 +103,8 @@ class Registration(models.Model):
     # Whom you represent
     category = models.CharField(_("stakeholder category"), max_length=30, choices=Category.choices)
     category_other = models.CharField(_("other category"), max_length=100, blank=True)
-    country = CountryField(_("country represented or based in"))
+    country = models.CharField(_("country represented or based in"), max_length=2, choices=country_field_choices)
+    country_other = models.CharField(_("other country or area"), max_length=100, blank=True)
     imrf_attendance_level = models.CharField(
         _("expected IMRF attendance level"), max_length=30, choices=AttendanceLevel.choices, blank=True
     )

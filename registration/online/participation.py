@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_countries import countries
 
 from agenda.models import Meeting
 from registration.countries import unece_member_states
@@ -124,7 +123,7 @@ def participation_report_get(*, meeting: Meeting) -> ParticipationReport:
         _section(
             "countries",
             _("UNECE member States"),
-            [*((code, countries.name(code) or name) for code, name in states), others],
+            [*states, others],
             registered_countries,
             attended_countries,
         ),

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from agenda.models import Meeting
-from registration.countries import unece_member_states
+from registration.collation import collation_key, site_language
+from registration.countries import country_name, unece_member_states
 from registration.models import DIVERSITY_FIELDS, Registration
 from registration.reports.disclosure import (
     SMALL_GROUP,
@@ -150,8 +150,9 @@ def _countries_and_attendance(counted: QuerySet):
     unece = unece_member_states()
     represented = [Row(name, by_country[code]) for code, name in unece if code in governments]
     missing = [name for code, name in unece if code not in governments]
+    collate = collation_key(site_language())
     country_rows = sorted(
-        (Row(countries.name(code), n) for code, n in by_country.items()), key=lambda row: (-row.value, row.label)
+        (Row(country_name(code), n) for code, n in by_country.items()), key=lambda row: (-row.value, collate(row.label))
     )
 
     # The choices run from the highest level down; "not yet decided" and no answer come last.
@@ -162,13 +163,13 @@ def _countries_and_attendance(counted: QuerySet):
         given = sorted(counter, key=order.index)
         attendance.append(
             MemberStateAttendance(
-                country=countries.name(code),
+                country=country_name(code),
                 highest_level=str(labels[given[0]]),
                 levels=[(str(labels[level]), counter[level]) for level in given],
                 rank=order.index(given[0]),
             )
         )
-    attendance.sort(key=lambda line: (line.rank, line.country))
+    attendance.sort(key=lambda line: (line.rank, collate(line.country)))
     highest = Counter(line.rank for line in attendance)
     summary = [Row(str(labels[level]), highest[rank]) for rank, level in enumerate(order) if highest[rank]]
     return represented, missing, country_rows, attendance, summary

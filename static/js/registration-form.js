@@ -24,6 +24,7 @@
   // Each wrapper names the field it depends on and the values for which it shows.
   var rules = [
     ["data-show-when-category", "category"],
+    ["data-show-when-country", "country"],
     ["data-show-when-gender", "gender"],
     ["data-show-when-speaking", "wishes_to_speak"],
     ["data-show-when-coordination", "intervention_coordination"],

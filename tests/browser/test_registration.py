@@ -46,7 +46,7 @@ def test_register_change_and_cancel_as_a_new_user_would(live_server, page, axe_v
     assert (registration.first_name, registration.last_name) == ("Ђорђе", "Đoković Šćepanović")
     assert registration.organisation == "Ministarstvo za ljudska prava i izbjeglice"
     assert registration.listening_language.code == "bcms"
-    assert registration.country.code == "BA"
+    assert registration.country == "BA"
 
     page.goto(f"{live_server.url}/register/manage/{registration.manage_token}/")
     page.get_by_label("French", exact=True).check()
@@ -90,6 +90,19 @@ def test_register_conditional_fields_follow_the_category(live_server, page, meet
     page.get_by_label("Stakeholder category").select_option(label="Civil society / NGO")
     expect(attendance).to_be_hidden()
     expect(accreditation).to_be_visible()
+
+
+def test_register_other_country_asks_for_its_name_only_when_chosen(live_server, page, axe_violations, meeting):
+    page.goto(f"{live_server.url}/{meeting.slug}/register/")
+    typed = page.get_by_label("Country or area, if not in the list")
+    expect(typed).to_be_hidden()
+
+    page.get_by_label("Country represented or based in").select_option(label="Other (please specify)")
+    expect(typed).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_label("Country represented or based in").select_option(label="Holy See")
+    expect(typed).to_be_hidden()
 
 
 def test_register_form_shows_every_field_without_javascript(live_server, new_page, meeting):

@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registration.mail.follow_up import follow_up_send
-from registration.models import Attendance, FloorDecision, FollowUp, FollowUpDelivery, OutgoingEmail, Registration
+from registration.models import (
+    Attendance,
+    FloorDecision,
+    FollowUp,
+    FollowUpDelivery,
+    OutgoingEmail,
+    Registration,
+)
 from registration.retention import registrations_anonymise, registrations_anonymise_past
 from tests.factories import InterpretationLanguageFactory, MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, VIEWERS, user_create
