@@ -328,6 +328,9 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
         # the country rebuilds its list of 250 countries (a tenth of the cost of validating the form).
         return {*super()._get_validation_exclusions(), "listening_language", "country"}
 
+    # The consent box itself, not its time: the services check the rules again and need to see it.
+    stored_fields = (*PARTICIPANT_FIELDS, CONSENT_BOX)
+
     def clean_website(self):
         # A filled honeypot fails validation like any bad field, so nothing is saved.
         if self.cleaned_data["website"]:

@@ -13,6 +13,9 @@ from django_countries.fields import CountryField
 
 from agenda.models import InterpretationLanguage, Meeting
 
+# The constraint's name, by which `services.registration_create` tells a registered address from another failure.
+ONE_PER_EMAIL = "one_registration_per_email_and_meeting"
+
 
 def new_manage_token():
     # 32 random bytes: 256 bits, far past the 128 needed to make guessing hopeless.
@@ -164,7 +167,7 @@ class Registration(models.Model):
         constraints = [
             # Compared case-insensitively in the database, so two simultaneous
             # submissions with "A@x.org" and "a@x.org" cannot both be saved.
-            models.UniqueConstraint(Lower("email"), "meeting", name="one_registration_per_email_and_meeting"),
+            models.UniqueConstraint(Lower("email"), "meeting", name=ONE_PER_EMAIL),
         ]
         indexes = [models.Index(fields=["meeting", "status"])]
         permissions = [

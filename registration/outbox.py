@@ -19,14 +19,17 @@ from typing import Any
 
 from celery import current_app
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.utils import timezone
+
+from agenda.models import Meeting
 
 from .emails import (
     JOINING_KINDS,
     email_build,
     email_build_to,
     email_build_unrendered,
+    email_build_unrendered_to,
     email_message_build,
     email_render,
 )
@@ -56,6 +59,11 @@ REQUEUE_LIMIT = 1000
 SEND_WRITTEN_TASK = "registration.send_written_emails"
 ANNOUNCE_WINDOW = datetime.timedelta(seconds=1)
 WRITTEN_LIMIT = 1000
+# The public form's "already registered" path: someone who lost their link asks again once or twice;
+# beyond that it is somebody filling a stranger's inbox. Decided here, when the worker sends, so
+# the form does the same work for a registered address as for a new one (issue 19, point 5).
+MANAGE_LINK_RESENDS_PER_HOUR = 3
+MANAGE_LINK_WINDOW = datetime.timedelta(hours=1)
 
 
 # Queueing
@@ -87,6 +95,20 @@ def email_queue_rendered_later(*, registration: Registration, kind: str) -> Outg
     email.save()
     transaction.on_commit(partial(_written_email_announce, email_id=email.pk))
     return email
+
+
+def email_queue_rendered_later_for_address(*, meeting: Meeting, email: str, kind: str) -> OutgoingEmail:
+    """Write the row of an email, rendered by the worker, to the registration of `meeting` that has `email`.
+
+    The registration is found by a subquery in the row's own insert, so this costs the statement
+    `email_queue_rendered_later` costs (the registration form's two paths must cost the same).
+    """
+    registration_id = Subquery(Registration.objects.filter(meeting=meeting, email__iexact=email).values("pk")[:1])
+    # No calendar: the only kind written this way is the manage link.
+    row = email_build_unrendered_to(registration_id=registration_id, to_email=email, kind=kind, attach_calendar=False)
+    row.save()
+    transaction.on_commit(partial(_written_email_announce, email_id=row.pk))
+    return row
 
 
 class _Announcements:
@@ -219,8 +241,14 @@ def email_retry_delay(*, attempts: int) -> datetime.timedelta:
 
 def _skip_reason(email: OutgoingEmail, now: datetime.datetime) -> str:
     registration = email.registration
+    if registration is None:
+        return "The registration is gone."
     if registration.anonymised_at:
         return "The registration's personal data has been removed."
+    if email.kind == OutgoingEmail.Kind.MANAGE_LINK and _manage_links_sent(email=email, now=now) >= (
+        MANAGE_LINK_RESENDS_PER_HOUR
+    ):
+        return "The manage link was sent again as often as it may be in an hour."
     if email.kind == OutgoingEmail.Kind.CONFIRMATION and registration.status in (
         Registration.Status.DECLINED,
         Registration.Status.CANCELLED,
@@ -235,6 +263,17 @@ def _skip_reason(email: OutgoingEmail, now: datetime.datetime) -> str:
     if email.kind == OutgoingEmail.Kind.REMINDER and email.reminder.meeting.ends_at <= now:
         return "The meeting is over."
     return ""
+
+
+def _manage_links_sent(*, email: OutgoingEmail, now: datetime.datetime) -> int:
+    # Under the registration's row lock, so two workers cannot both send the last one allowed.
+    Registration.objects.select_for_update().filter(pk=email.registration_id).first()
+    return OutgoingEmail.objects.filter(
+        registration_id=email.registration_id,
+        kind=OutgoingEmail.Kind.MANAGE_LINK,
+        status__in=(OutgoingEmail.Status.SENDING, OutgoingEmail.Status.SENT),
+        created_at__gt=now - MANAGE_LINK_WINDOW,
+    ).count()
 
 
 def email_send(*, email_id: int, now: datetime.datetime | None = None) -> datetime.timedelta | None:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_noop
 from agenda.models import Meeting
 
 from . import email_change, mail_limits, outbox, retention
-from .models import EmailChangeRequest, OutgoingEmail, Registration
-from .rules import email_normalise, registration_rules_check
+from .models import ONE_PER_EMAIL, EmailChangeRequest, OutgoingEmail, Registration
+from .rules import registration_rules_check
 from .secret_links import manage_url
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,8 @@ class RegistrationDeclined(PermissionDenied):
 
 @dataclass(frozen=True)
 class RegistrationResult:
-    registration: Registration
+    # None when the address was already registered: finding its row would be work a new address does not do.
+    registration: Registration | None
     created: bool
 
 
@@ -54,38 +55,57 @@ def registration_create(
 ) -> RegistrationResult:
     """Register a participant, or, when the email is already registered, send its manage link again.
 
-    The confirmation is written as an email row in the same transaction and queued only once it
-    commits; the worker renders its texts when it sends it (see `outbox.email_queue_rendered_later`).
+    `data` is checked against the rules (`rules.registration_rules_check`, raising `ValidationError`
+    by field): a protected answer needs the `diversity_consent` box in `data`, whoever calls.
+
+    A new and a registered address do the same work here, so the time the form takes does not tell
+    which it was: one insert of the registration (refused by the unique constraint for a registered
+    address, in a savepoint) and one insert of an unrendered email row, a confirmation or a manage
+    link, which the worker renders when it sends it (see `outbox.email_queue_rendered_later`). The
+    duplicate's email finds its registration by a subquery in its own insert, and whether the hour's
+    allowance of manage links is used up is decided by the worker (`outbox.MANAGE_LINK_RESENDS_PER_HOUR`).
+    `registration` is None in the result when the address was already registered.
     """
     registration_open_ensure(meeting=meeting, now=now)
-    email = email_normalise(data["email"])
-    try:
-        # Insert first and let the unique constraint find duplicates: one statement fewer for
-        # the common case, and two simultaneous submissions cannot both get in.
-        with transaction.atomic():
+    check = registration_rules_check(data=data, meeting=meeting, now=now)
+    if check.errors:
+        raise ValidationError(check.errors)
+    values = check.values
+    registration = None
+    with transaction.atomic():
+        # Insert first and let the unique constraint find duplicates: no lookup before the write, and
+        # two simultaneous submissions cannot both get in. A savepoint by hand rather than a nested
+        # atomic(), which releases a savepoint after rolling back to it: one statement more for a
+        # registered address than for a new one.
+        savepoint = transaction.savepoint()
+        try:
             registration = Registration.objects.create(
                 meeting=meeting,
-                **{**data, "email": email},
+                **values,
                 status=_initial_status(meeting),
                 privacy_consent_at=now or timezone.now(),
                 language=language,
             )
-            # Rendered by the worker: the request only writes the row.
-            outbox.email_queue_rendered_later(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
-    except IntegrityError:
-        with transaction.atomic():
-            existing = _registration_for_email(meeting=meeting, email=email)
-            if existing is None:
+        except IntegrityError as error:
+            # The failed insert marked the transaction for rollback; rolling back to the savepoint
+            # taken just before it makes it good again (Django refuses any statement until told so).
+            transaction.set_rollback(False)
+            transaction.savepoint_rollback(savepoint)
+            if ONE_PER_EMAIL not in str(error):
                 raise
-            mail_limits.manage_link_resend(registration=existing, now=now or timezone.now())
-        logger.info("duplicate registration: manage link sent again", extra={"registration_id": existing.pk})
-        return RegistrationResult(registration=existing, created=False)
+        else:
+            transaction.savepoint_commit(savepoint)
+        if registration is not None:
+            outbox.email_queue_rendered_later(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
+        else:
+            outbox.email_queue_rendered_later_for_address(
+                meeting=meeting, email=values["email"], kind=OutgoingEmail.Kind.MANAGE_LINK
+            )
+    if registration is None:
+        logger.info("duplicate registration: manage link queued", extra={"meeting_id": meeting.pk})
+        return RegistrationResult(registration=None, created=False)
     logger.info("registration created", extra={"registration_id": registration.pk})
     return RegistrationResult(registration=registration, created=True)
-
-
-def _registration_for_email(*, meeting: Meeting, email: str) -> Registration | None:
-    return Registration.objects.filter(meeting=meeting, email__iexact=email).first()
 
 
 def _initial_status(meeting: Meeting) -> str:
@@ -98,6 +118,8 @@ def _initial_status(meeting: Meeting) -> str:
 def registration_update(*, registration: Registration, data: dict[str, Any], now=None) -> RegistrationUpdate:
     """Change a registration until the deadline; the participant is emailed what now stands.
 
+    `data` is checked against the rules first (`ValidationError` by field, nothing saved); a protected
+    answer needs the `diversity_consent` box in `data` or the consent already stored.
     A new email address is not written here: the new address is asked to confirm it (see
     `email_change.email_change_request`), so the manage link cannot send mail to strangers.
     Raises `mail_limits.EmailLimitReached`, saving nothing, when an email change would go over
@@ -110,7 +132,10 @@ def registration_update(*, registration: Registration, data: dict[str, Any], now
     )
     if registration.is_cancelled:
         raise PermissionDenied(_("A cancelled registration cannot be changed."))
-    data = dict(data)
+    check = registration_rules_check(data=data, meeting=registration.meeting, instance=registration, now=now)
+    if check.errors:
+        raise ValidationError(check.errors)
+    data = dict(check.values)
     new_email = data.pop("email", registration.email)
     # The same mailbox in other letters is saved as it is; another address waits for its confirmation.
     wants_new_email = new_email.casefold() != registration.email.casefold()

@@ -88,10 +88,9 @@ def _register_post(request, meeting):
     # After the deadline nothing posted is read: the same refusal whatever the form holds.
     services.registration_open_ensure(meeting=meeting)
     form = RegistrationForm(request.POST, meeting=meeting)
-    # Counted per client and per meeting: registering for one meeting leaves the others' allowance alone.
-    limited = throttle_hit(
-        scope=f"register:{meeting.pk}", key=client_address(request), limit=settings.REGISTRATION_POSTS_PER_MINUTE
-    )
+    # Counted per client across every meeting: per meeting, a client could post the limit once for each
+    # meeting (issue 19, point 4), and a participant registers for one meeting at a time anyway.
+    limited = throttle_hit(scope="register", key=client_address(request), limit=settings.REGISTRATION_POSTS_PER_MINUTE)
     if limited:
         form.is_valid()
         form.add_error(None, _("Too many registrations from your network in a short time. Please wait a minute."))

@@ -301,7 +301,9 @@ def test_register_flood_with_a_registered_address_sends_few_manage_links_and_ans
         (302, reverse("registration:thanks", args=[meeting.slug]))
     }
     assert len(mail.outbox) == mail_limits.MANAGE_LINK_RESENDS_PER_HOUR
-    assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.MANAGE_LINK).count() == 3
+    # Every post writes its row (the form must not do less work for a flood); the worker sends three.
+    sent = OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.MANAGE_LINK, status=OutgoingEmail.Status.SENT)
+    assert sent.count() == 3
     assert Registration.objects.count() == 1
 
 

@@ -32,6 +32,7 @@ def _data(meeting, **overrides):
         "imrf_attendance_level": Registration.AttendanceLevel.MINISTER,
         "listening_language": meeting.interpretation_languages.get(code="bcms"),
         "gender": Registration.Gender.MAN,
+        "diversity_consent": True,
         **overrides,
     }
 
