@@ -20,6 +20,7 @@ from agenda.models import Meeting
 from .joining import Joining, joining_for
 from .models import OutgoingEmail, Registration, Reminder
 from .secret_links import manage_url
+from .typed_text import recognisable_details
 
 SUBJECTS = {
     OutgoingEmail.Kind.MANAGE_LINK: translation.gettext_noop("Your registration link"),
@@ -144,6 +145,8 @@ def email_build(
         context = {
             **meeting_contexts[language],
             "registration": registration,
+            # What the confirmation may repeat of the typed text: it can reach an address nobody has proven.
+            "recognisable": recognisable_details(name=registration.full_name, organisation=registration.organisation),
             "manage_url": manage_url(registration=registration),
             "joining": joining,
             **(extra or {}),

@@ -1,7 +1,6 @@
 """Registrations for a meeting, the emails sent about them, and the reminders a meeting sends."""
 
 import datetime
-import secrets
 
 from django.conf import settings
 from django.db import models
@@ -13,13 +12,11 @@ from django_countries.fields import CountryField
 
 from agenda.models import InterpretationLanguage, Meeting
 
+# Named here by the migrations, and used by every model with a secret link.
+from .tokens import new_manage_token
+
 # The constraint's name, by which `services.registration_create` tells a registered address from another failure.
 ONE_PER_EMAIL = "one_registration_per_email_and_meeting"
-
-
-def new_manage_token():
-    # 32 random bytes: 256 bits, far past the 128 needed to make guessing hopeless.
-    return secrets.token_urlsafe(32)
 
 
 class YesNoPrivate(models.TextChoices):
@@ -363,38 +360,8 @@ class OutgoingEmail(models.Model):
         self.save(update_fields=["status", "last_error"])
 
 
-class EmailChangeRequest(models.Model):
-    """A new address asked for on the manage page; the registration moves to it only once that address confirms."""
-
-    # Long enough for someone away for a weekend, short enough that a forgotten link goes stale.
-    VALID_FOR = datetime.timedelta(hours=48)
-
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="email_changes")
-    new_email = models.EmailField(_("new email"), max_length=254)
-    token = models.CharField(_("token"), max_length=64, unique=True, default=new_manage_token, editable=False)
-    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    refused_at = models.DateTimeField(_("refused at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("email change request")
-        verbose_name_plural = _("email change requests")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(confirmed_at__isnull=True) | models.Q(refused_at__isnull=True),
-                name="email_change_confirmed_or_refused_not_both",
-            ),
-        ]
-
-    def __str__(self):
-        return self.new_email
-
-    def is_open(self, now: datetime.datetime) -> bool:
-        return self.confirmed_at is None and self.refused_at is None and now < self.created_at + self.VALID_FOR
-
-
 from .attendance import Attendance, AttendanceImport, FollowUp, FollowUpDelivery  # noqa: E402, F401 - models of this app
+from .email_change_requests import EmailChangeRequest  # noqa: E402, F401 - a model of this app, defined beside the others
 from .export_jobs import ExportJob  # noqa: E402, F401 - a model of this app, defined beside the others
 from .floor import FloorDecision  # noqa: E402, F401 - a model of this app, defined beside the others
 from .joining import JoiningDetails, JoiningDetailsSent  # noqa: E402, F401 - models of this app, defined beside the others

@@ -371,12 +371,6 @@ def email_requeue_stale(*, now: datetime.datetime) -> int:
     return len(email_ids)
 
 
-@transaction.atomic
-def email_resend_confirmation(*, registration: Registration) -> OutgoingEmail:
-    """Queue a fresh confirmation with the registration's current details and the .ics."""
-    return email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
-
-
 def email_retry_failed(*, emails: QuerySet[OutgoingEmail]) -> int:
     """Queue the failed rows among `emails` again with a fresh set of attempts; return how many.
 

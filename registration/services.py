@@ -8,14 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from agenda.models import Meeting
 
 from . import email_change, mail_limits, outbox, retention
 from .models import ONE_PER_EMAIL, EmailChangeRequest, OutgoingEmail, Registration
 from .rules import registration_rules_check
-from .secret_links import manage_url
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +159,7 @@ def registration_update(*, registration: Registration, data: dict[str, Any], now
 
 
 def registration_organiser_update(
-    *, registration: Registration, data: dict[str, Any], notify_participant: bool = False
+    *, registration: Registration, data: dict[str, Any], notify_participant: bool = False, now=None
 ) -> tuple[str, ...]:
     """An organiser's correction of a registration; returns the names of the fields changed.
 
@@ -170,48 +168,57 @@ def registration_organiser_update(
     the registration deadline, which binds participants: correcting a name or a language once the list
     is closed is part of preparing the meeting. The participant is emailed the change summary only when
     the organiser asks (`notify_participant`), through the same outbox as the manage page's summary.
+
+    A new email address is not written: as on the manage page, the new address is asked to confirm it
+    (`email_change.email_change_request`) and until it does every email goes to the current one. So an
+    organiser cannot have a registration's link, or its answers, sent to an address of their choosing.
     """
+    now = now or timezone.now()
     check = registration_rules_check(
-        data=data, meeting=registration.meeting, instance=registration, refuse_taken_email=True
+        data=data, meeting=registration.meeting, instance=registration, refuse_taken_email=True, now=now
     )
     if check.errors:
         raise ValidationError(check.errors)
-    try:
-        with transaction.atomic():
-            stored = (
-                Registration.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=registration.pk)
-            )
-            changed = tuple(name for name, value in check.values.items() if getattr(stored, name) != value)
-            old_email = stored.email
-            if changed:
-                for name in changed:
-                    setattr(stored, name, check.values[name])
-                stored.save(update_fields=[*changed, "updated_at"])
-            if changed and notify_participant:
-                outbox.email_queue(registration=stored, kind=OutgoingEmail.Kind.CHANGE)
-            if "email" in changed:
-                _email_changed_by_organisers_notice(registration=stored, old_email=old_email)
-    except IntegrityError as error:
-        # Another registration took the address between the check and the save.
-        raise ValidationError({"email": _("Another registration for this meeting already has this email.")}) from error
+    values = dict(check.values)
+    with transaction.atomic():
+        stored = Registration.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=registration.pk)
+        new_email = values.pop("email", stored.email)
+        # The same mailbox in other letters is saved as it is; another address waits for its confirmation.
+        wants_new_email = new_email.casefold() != stored.email.casefold()
+        if not wants_new_email:
+            values["email"] = new_email
+        changed = tuple(name for name, value in values.items() if getattr(stored, name) != value)
+        if changed:
+            for name in changed:
+                setattr(stored, name, values[name])
+            stored.save(update_fields=[*changed, "updated_at"])
+        if changed and notify_participant:
+            outbox.email_queue(registration=stored, kind=OutgoingEmail.Kind.CHANGE)
+        if wants_new_email:
+            email_change.email_change_request(registration=stored, new_email=new_email, now=now, by_organisers=True)
     logger.info("registration changed by an organiser", extra={"registration_id": registration.pk})
     return changed
 
 
-def _email_changed_by_organisers_notice(*, registration: Registration, old_email: str) -> None:
-    # Whoever holds the new address can now have the personal link resent there, so the participant
-    # hears of it at the address they gave, whatever the organiser chose about the summary.
-    outbox.email_queue_to(
-        registration=registration,
-        kind=OutgoingEmail.Kind.EMAIL_CHANGE_NOTICE,
-        to_email=old_email,
-        subject=gettext_noop("The organisers changed your email address"),
-        template="email_changed_by_organisers",
-        context={
-            "masked_email": email_change.email_mask(registration.email),
-            "manage_url": manage_url(registration=registration),
-        },
+@transaction.atomic
+def registration_link_resend(*, registration: Registration) -> OutgoingEmail | None:
+    """Send the registration's confirmation, with its manage link, again: to its own address only.
+
+    The organisers' way to help a participant who lost the link. The address is the one the participant
+    gave or confirmed (`registration_organiser_update` never writes another); an anonymised, cancelled or
+    declined registration gets nothing, and None is returned.
+    """
+    registration = (
+        Registration.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=registration.pk)
     )
+    if registration.anonymised_at or registration.status not in (
+        Registration.Status.ACTIVE,
+        Registration.Status.PENDING,
+    ):
+        return None
+    email = outbox.email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
+    logger.info("manage link sent again by the organisers", extra={"registration_id": registration.pk})
+    return email
 
 
 @transaction.atomic
@@ -232,6 +239,8 @@ def registration_cancel(*, registration: Registration, now=None) -> Registration
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+    # A change of address asked before cancelling stays closed even if the registration is restored.
+    email_change.email_changes_close(registration=registration, now=now)
     mail_limits.manage_email_queue(registration=registration, kind=OutgoingEmail.Kind.CANCELLATION, now=now)
     return registration
 

@@ -277,11 +277,11 @@ def test_email_retry_failed_sends_failed_rows_again(registration, django_capture
     assert [message.subject for message in django_mail.outbox] == ["[IMRF 100 days] Your registration is confirmed"]
 
 
-def test_email_resend_confirmation_sends_a_new_confirmation(registration, django_capture_on_commit_callbacks):
+def test_registration_link_resend_sends_a_new_confirmation(registration, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         first = _queue(registration)
     with django_capture_on_commit_callbacks(execute=True):
-        second = outbox.email_resend_confirmation(registration=registration)
+        second = services.registration_link_resend(registration=registration)
 
     second.refresh_from_db()
     assert second.pk != first.pk
