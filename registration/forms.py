@@ -325,6 +325,9 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
         # country walks its 196 choices where the form looks the code up in a set.
         return {*super()._get_validation_exclusions(), "listening_language", "country"}
 
+    # The consent box itself, not its time: the services check the rules again and need to see it.
+    stored_fields = (*PARTICIPANT_FIELDS, CONSENT_BOX)
+
     def clean_website(self):
         # A filled honeypot fails validation like any bad field, so nothing is saved.
         if self.cleaned_data["website"]:

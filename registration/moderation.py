@@ -1,7 +1,9 @@
 """Moderation: an organiser approves or declines pending registrations, and the participant is told."""
 
 from django.db import transaction
+from django.utils import timezone
 
+from registration import email_change
 from registration.mail import outbox
 from registration.models import OutgoingEmail, Registration
 
@@ -14,6 +16,10 @@ def _registration_decide(*, registration: Registration, status: str) -> bool:
             return False
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
+        if status == Registration.Status.DECLINED:
+            # A pending change of address would otherwise move the registration off the declined
+            # address, which could then register again.
+            email_change.email_changes_close(registration=locked, now=timezone.now())
         outbox.email_queue(registration=locked, kind=OutgoingEmail.Kind.DECISION)
     registration.status = status
     return True

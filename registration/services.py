@@ -8,15 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from agenda.models import Meeting
 from registration import email_change, retention
 from registration.mail import limits as mail_limits
 from registration.mail import outbox
-from registration.models import EmailChangeRequest, OutgoingEmail, Registration
-from registration.rules import email_normalise, registration_rules_check
-from registration.secret_links import manage_url
+from registration.models import ONE_PER_EMAIL, EmailChangeRequest, OutgoingEmail, Registration
+from registration.rules import registration_rules_check
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +29,8 @@ class RegistrationDeclined(PermissionDenied):
 
 @dataclass(frozen=True)
 class RegistrationResult:
-    registration: Registration
+    # None when the address was already registered: finding its row would be work a new address does not do.
+    registration: Registration | None
     created: bool
 
 
@@ -55,38 +54,57 @@ def registration_create(
 ) -> RegistrationResult:
     """Register a participant, or, when the email is already registered, send its manage link again.
 
-    The confirmation is written as an email row in the same transaction and queued only once it
-    commits; the worker renders its texts when it sends it (see `outbox.email_queue_rendered_later`).
+    `data` is checked against the rules (`rules.registration_rules_check`, raising `ValidationError`
+    by field): a protected answer needs the `diversity_consent` box in `data`, whoever calls.
+
+    A new and a registered address do the same work here, so the time the form takes does not tell
+    which it was: one insert of the registration (refused by the unique constraint for a registered
+    address, in a savepoint) and one insert of an unrendered email row, a confirmation or a manage
+    link, which the worker renders when it sends it (see `outbox.email_queue_rendered_later`). The
+    duplicate's email finds its registration by a subquery in its own insert, and whether the hour's
+    allowance of manage links is used up is decided by the worker (`outbox.MANAGE_LINK_RESENDS_PER_HOUR`).
+    `registration` is None in the result when the address was already registered.
     """
     registration_open_ensure(meeting=meeting, now=now)
-    email = email_normalise(data["email"])
-    try:
-        # Insert first and let the unique constraint find duplicates: one statement fewer for
-        # the common case, and two simultaneous submissions cannot both get in.
-        with transaction.atomic():
+    check = registration_rules_check(data=data, meeting=meeting, now=now)
+    if check.errors:
+        raise ValidationError(check.errors)
+    values = check.values
+    registration = None
+    with transaction.atomic():
+        # Insert first and let the unique constraint find duplicates: no lookup before the write, and
+        # two simultaneous submissions cannot both get in. A savepoint by hand rather than a nested
+        # atomic(), which releases a savepoint after rolling back to it: one statement more for a
+        # registered address than for a new one.
+        savepoint = transaction.savepoint()
+        try:
             registration = Registration.objects.create(
                 meeting=meeting,
-                **{**data, "email": email},
+                **values,
                 status=_initial_status(meeting),
                 privacy_consent_at=now or timezone.now(),
                 language=language,
             )
-            # Rendered by the worker: the request only writes the row.
-            outbox.email_queue_rendered_later(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
-    except IntegrityError:
-        with transaction.atomic():
-            existing = _registration_for_email(meeting=meeting, email=email)
-            if existing is None:
+        except IntegrityError as error:
+            # The failed insert marked the transaction for rollback; rolling back to the savepoint
+            # taken just before it makes it good again (Django refuses any statement until told so).
+            transaction.set_rollback(False)
+            transaction.savepoint_rollback(savepoint)
+            if ONE_PER_EMAIL not in str(error):
                 raise
-            mail_limits.manage_link_resend(registration=existing, now=now or timezone.now())
-        logger.info("duplicate registration: manage link sent again", extra={"registration_id": existing.pk})
-        return RegistrationResult(registration=existing, created=False)
+        else:
+            transaction.savepoint_commit(savepoint)
+        if registration is not None:
+            outbox.email_queue_rendered_later(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
+        else:
+            outbox.email_queue_rendered_later_for_address(
+                meeting=meeting, email=values["email"], kind=OutgoingEmail.Kind.MANAGE_LINK
+            )
+    if registration is None:
+        logger.info("duplicate registration: manage link queued", extra={"meeting_id": meeting.pk})
+        return RegistrationResult(registration=None, created=False)
     logger.info("registration created", extra={"registration_id": registration.pk})
     return RegistrationResult(registration=registration, created=True)
-
-
-def _registration_for_email(*, meeting: Meeting, email: str) -> Registration | None:
-    return Registration.objects.filter(meeting=meeting, email__iexact=email).first()
 
 
 def _initial_status(meeting: Meeting) -> str:
@@ -99,6 +117,8 @@ def _initial_status(meeting: Meeting) -> str:
 def registration_update(*, registration: Registration, data: dict[str, Any], now=None) -> RegistrationUpdate:
     """Change a registration until the deadline; the participant is emailed what now stands.
 
+    `data` is checked against the rules first (`ValidationError` by field, nothing saved); a protected
+    answer needs the `diversity_consent` box in `data` or the consent already stored.
     A new email address is not written here: the new address is asked to confirm it (see
     `email_change.email_change_request`), so the manage link cannot send mail to strangers.
     Raises `mail_limits.EmailLimitReached`, saving nothing, when an email change would go over
@@ -111,7 +131,10 @@ def registration_update(*, registration: Registration, data: dict[str, Any], now
     )
     if registration.is_cancelled:
         raise PermissionDenied(_("A cancelled registration cannot be changed."))
-    data = dict(data)
+    check = registration_rules_check(data=data, meeting=registration.meeting, instance=registration, now=now)
+    if check.errors:
+        raise ValidationError(check.errors)
+    data = dict(check.values)
     new_email = data.pop("email", registration.email)
     # The same mailbox in other letters is saved as it is; another address waits for its confirmation.
     wants_new_email = new_email.casefold() != registration.email.casefold()
@@ -137,7 +160,7 @@ def registration_update(*, registration: Registration, data: dict[str, Any], now
 
 
 def registration_organiser_update(
-    *, registration: Registration, data: dict[str, Any], notify_participant: bool = False
+    *, registration: Registration, data: dict[str, Any], notify_participant: bool = False, now=None
 ) -> tuple[str, ...]:
     """An organiser's correction of a registration; returns the names of the fields changed.
 
@@ -146,48 +169,57 @@ def registration_organiser_update(
     the registration deadline, which binds participants: correcting a name or a language once the list
     is closed is part of preparing the meeting. The participant is emailed the change summary only when
     the organiser asks (`notify_participant`), through the same outbox as the manage page's summary.
+
+    A new email address is not written: as on the manage page, the new address is asked to confirm it
+    (`email_change.email_change_request`) and until it does every email goes to the current one. So an
+    organiser cannot have a registration's link, or its answers, sent to an address of their choosing.
     """
+    now = now or timezone.now()
     check = registration_rules_check(
-        data=data, meeting=registration.meeting, instance=registration, refuse_taken_email=True
+        data=data, meeting=registration.meeting, instance=registration, refuse_taken_email=True, now=now
     )
     if check.errors:
         raise ValidationError(check.errors)
-    try:
-        with transaction.atomic():
-            stored = (
-                Registration.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=registration.pk)
-            )
-            changed = tuple(name for name, value in check.values.items() if getattr(stored, name) != value)
-            old_email = stored.email
-            if changed:
-                for name in changed:
-                    setattr(stored, name, check.values[name])
-                stored.save(update_fields=[*changed, "updated_at"])
-            if changed and notify_participant:
-                outbox.email_queue(registration=stored, kind=OutgoingEmail.Kind.CHANGE)
-            if "email" in changed:
-                _email_changed_by_organisers_notice(registration=stored, old_email=old_email)
-    except IntegrityError as error:
-        # Another registration took the address between the check and the save.
-        raise ValidationError({"email": _("Another registration for this meeting already has this email.")}) from error
+    values = dict(check.values)
+    with transaction.atomic():
+        stored = Registration.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=registration.pk)
+        new_email = values.pop("email", stored.email)
+        # The same mailbox in other letters is saved as it is; another address waits for its confirmation.
+        wants_new_email = new_email.casefold() != stored.email.casefold()
+        if not wants_new_email:
+            values["email"] = new_email
+        changed = tuple(name for name, value in values.items() if getattr(stored, name) != value)
+        if changed:
+            for name in changed:
+                setattr(stored, name, values[name])
+            stored.save(update_fields=[*changed, "updated_at"])
+        if changed and notify_participant:
+            outbox.email_queue(registration=stored, kind=OutgoingEmail.Kind.CHANGE)
+        if wants_new_email:
+            email_change.email_change_request(registration=stored, new_email=new_email, now=now, by_organisers=True)
     logger.info("registration changed by an organiser", extra={"registration_id": registration.pk})
     return changed
 
 
-def _email_changed_by_organisers_notice(*, registration: Registration, old_email: str) -> None:
-    # Whoever holds the new address can now have the personal link resent there, so the participant
-    # hears of it at the address they gave, whatever the organiser chose about the summary.
-    outbox.email_queue_to(
-        registration=registration,
-        kind=OutgoingEmail.Kind.EMAIL_CHANGE_NOTICE,
-        to_email=old_email,
-        subject=gettext_noop("The organisers changed your email address"),
-        template="email_changed_by_organisers",
-        context={
-            "masked_email": email_change.email_mask(registration.email),
-            "manage_url": manage_url(registration=registration),
-        },
+@transaction.atomic
+def registration_link_resend(*, registration: Registration) -> OutgoingEmail | None:
+    """Send the registration's confirmation, with its manage link, again: to its own address only.
+
+    The organisers' way to help a participant who lost the link. The address is the one the participant
+    gave or confirmed (`registration_organiser_update` never writes another); an anonymised, cancelled or
+    declined registration gets nothing, and None is returned.
+    """
+    registration = (
+        Registration.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=registration.pk)
     )
+    if registration.anonymised_at or registration.status not in (
+        Registration.Status.ACTIVE,
+        Registration.Status.PENDING,
+    ):
+        return None
+    email = outbox.email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
+    logger.info("manage link sent again by the organisers", extra={"registration_id": registration.pk})
+    return email
 
 
 @transaction.atomic
@@ -208,6 +240,8 @@ def registration_cancel(*, registration: Registration, now=None) -> Registration
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+    # A change of address asked before cancelling stays closed even if the registration is restored.
+    email_change.email_changes_close(registration=registration, now=now)
     mail_limits.manage_email_queue(registration=registration, kind=OutgoingEmail.Kind.CANCELLATION, now=now)
     return registration
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from registration import retention
 from registration.exports import background as background_exports
-from registration.mail import outbox, reminders
+from registration.mail import reminders, requeue
 
 
 @shared_task(name="registration.send_due_reminders", acks_late=True)
@@ -20,7 +20,7 @@ def send_due_reminders() -> int:
 
 @shared_task(name="registration.requeue_stale_emails", acks_late=True)
 def requeue_stale_emails() -> int:
-    return outbox.email_requeue_stale(now=timezone.now())
+    return requeue.email_requeue_stale(now=timezone.now())
 
 
 @shared_task(name="registration.remove_personal_data", acks_late=True)

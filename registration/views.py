@@ -88,10 +88,9 @@ def _register_post(request, meeting):
     # After the deadline nothing posted is read: the same refusal whatever the form holds.
     services.registration_open_ensure(meeting=meeting)
     form = RegistrationForm(request.POST, meeting=meeting)
-    # Counted per client and per meeting: registering for one meeting leaves the others' allowance alone.
-    limited = throttle_hit(
-        scope=f"register:{meeting.pk}", key=client_address(request), limit=settings.REGISTRATION_POSTS_PER_MINUTE
-    )
+    # Counted per client across every meeting: per meeting, a client could post the limit once for each
+    # meeting (issue 19, point 4), and a participant registers for one meeting at a time anyway.
+    limited = throttle_hit(scope="register", key=client_address(request), limit=settings.REGISTRATION_POSTS_PER_MINUTE)
     if limited:
         form.is_valid()
         form.add_error(None, _("Too many registrations from your network in a short time. Please wait a minute."))
@@ -307,8 +306,8 @@ def privacy(request, slug):
     return render(request, "registration/privacy.html", context)
 
 
-def _email_change_or_404(request, token):
-    change = email_change.email_change_for_token(token=token)
+def _email_change_or_404(request, token, *, refusing=False):
+    change = email_change.email_change_for_token(token=token, refusing=refusing)
     if change is None or change.registration.anonymised_at:
         raise Http404(_("This link is not valid. Please use the latest link from your email."))
     _use_registration_language(request, change.registration)
@@ -323,6 +322,8 @@ def email_change_confirm(request, token):
     outcome = email_change.email_change_status(change=change)
     if request.method == "POST" and outcome is None:
         outcome = email_change.email_change_confirm(change=change)
+        # The registration has a new manage link now: the button below opens that one.
+        change.registration.refresh_from_db(fields=["manage_token"])
     context = {"meeting": change.registration.meeting, "change": change, "confirming": True, "outcome": outcome}
     return render(request, "registration/email_change.html", context)
 
@@ -331,7 +332,7 @@ def email_change_confirm(request, token):
 @require_http_methods(["GET", "POST"])
 def email_change_refuse(request, token):
     """Seen from the current address: refuse a change asked for with the manage link."""
-    change = _email_change_or_404(request, token)
+    change = _email_change_or_404(request, token, refusing=True)
     outcome = email_change.email_change_refusal_settled(change=change)
     if request.method == "POST" and outcome is None:
         outcome = email_change.email_change_refuse(change=change)

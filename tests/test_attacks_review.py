@@ -233,7 +233,7 @@ def test_mail_scanner_following_every_link_changes_nothing(client, meeting):
 
     for name, token in (
         ("email_change_confirm", change.token),
-        ("email_change_refuse", change.token),
+        ("email_change_refuse", change.refuse_token),
         ("erase", registration.manage_token),
         ("cancel", registration.manage_token),
     ):

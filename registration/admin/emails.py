@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from agenda.admin_scope import MeetingScopedAdminMixin
 from registration.access import ProtectedAnswersAdminMixin, can_see_diversity
 from registration.admin.filters import EstimatedCountPaginator
-from registration.mail import outbox
+from registration.mail import requeue
 from registration.models import OutgoingEmail
 from registration.secret_links import secret_links_redact
 
@@ -108,7 +108,7 @@ class OutgoingEmailAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Se
 
     @admin.action(description=_("Retry the selected failed emails"), permissions=["change"])
     def retry_failed(self, request, queryset):
-        queued = outbox.email_retry_failed(emails=queryset)
+        queued = requeue.email_retry_failed(emails=queryset)
         self.message_user(
             request,
             ngettext("%(count)d failed email queued again.", "%(count)d failed emails queued again.", queued)

@@ -24,7 +24,6 @@ from registration.admin.online import accept_floor, decline_floor
 from registration.admin.views import RegistrationPagesMixin
 from registration.countries import country_answer
 from registration.forms import RegistrationAdminForm
-from registration.mail import outbox
 from registration.models import PROTECTED_ANSWER_FIELDS, OutgoingEmail, Registration, Reminder
 from registration.sections import REGISTRATION_SECTIONS
 
@@ -166,6 +165,16 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
             notify_participant=form.cleaned_data.get("notify_participant", False),
         )
         obj.refresh_from_db()
+        typed = form.cleaned_data.get("email")
+        if typed and typed.casefold() != obj.email.casefold():
+            self.message_user(
+                request,
+                _(
+                    "A link to confirm the new address has been sent to it. The registration keeps its current "
+                    "address until the participant uses that link; the current address has been told."
+                ),
+                messages.INFO,
+            )
 
     @admin.display(description=_("change history"))
     def change_history(self, registration):
@@ -205,7 +214,9 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
         for registration in queryset.filter(
             status__in=[Registration.Status.ACTIVE, Registration.Status.PENDING], anonymised_at__isnull=True
         ).select_related("meeting"):
-            outbox.email_resend_confirmation(registration=registration)
+            # To the registration's own address, which only its participant can change.
+            if services.registration_link_resend(registration=registration) is None:
+                continue
             self.log_change(request, registration, "Confirmation email sent again.")
             sent += 1
         self.message_user(

@@ -19,6 +19,7 @@ from agenda.models import Meeting
 from registration.models import OutgoingEmail, Registration, Reminder
 from registration.online.joining import Joining, joining_for
 from registration.secret_links import manage_url
+from registration.typed_text import recognisable_details
 
 SUBJECTS = {
     OutgoingEmail.Kind.MANAGE_LINK: translation.gettext_noop("Your registration link"),
@@ -143,6 +144,8 @@ def email_build(
         context = {
             **meeting_contexts[language],
             "registration": registration,
+            # What the confirmation may repeat of the typed text: it can reach an address nobody has proven.
+            "recognisable": recognisable_details(name=registration.full_name, organisation=registration.organisation),
             "manage_url": manage_url(registration=registration),
             "joining": joining,
             **(extra or {}),
@@ -184,16 +187,28 @@ def email_build_unrendered(*, registration: Registration, kind: str) -> Outgoing
     rendered by the worker (`email_render`), in the language stored on the registration in the same
     transaction. An empty `body_text` marks such a row: every rendered text ends with a line break.
     """
+    return email_build_unrendered_to(
+        registration_id=registration.pk,
+        to_email=registration.email,
+        kind=kind,
+        attach_calendar=_attaches_calendar(registration=registration, kind=kind, joining=None),
+    )
+
+
+def email_build_unrendered_to(
+    *, registration_id: Any, to_email: str, kind: str, attach_calendar: bool
+) -> OutgoingEmail:
+    """`email_build_unrendered` for a registration named by its id, or by an expression the insert resolves."""
     if kind == OutgoingEmail.Kind.REMINDER:
         raise ValueError("A reminder email is rendered when it is written.")
     return OutgoingEmail(
-        registration=registration,
+        registration_id=registration_id,
         kind=kind,
-        to_email=registration.email,
+        to_email=to_email,
         subject="",
         body_text="",
         body_html="",
-        attach_calendar=_attaches_calendar(registration=registration, kind=kind, joining=None),
+        attach_calendar=attach_calendar,
         message_id=email_message_id_new(),
     )
 

@@ -1,9 +1,7 @@
-"""How many emails one registration's manage link, and the public form's duplicate path, may cause in an hour."""
+"""How many emails one registration's manage link may cause in an hour."""
 
 import datetime
 import logging
-
-from django.db import transaction
 
 from registration.mail import outbox
 from registration.models import OutgoingEmail, Registration
@@ -17,8 +15,9 @@ WINDOW = datetime.timedelta(hours=1)
 # email; a script repeating the manage form gets five, all to the registration's own address or
 # with our fixed text only.
 MANAGE_EMAILS_PER_HOUR = 5
-# Someone who lost their link asks again once or twice; beyond that it is somebody filling a stranger's inbox.
-MANAGE_LINK_RESENDS_PER_HOUR = 3
+# The public form's duplicate path has its own limit, decided when the email is sent (`outbox`),
+# so that a registered address costs the form no more work than a new one.
+MANAGE_LINK_RESENDS_PER_HOUR = outbox.MANAGE_LINK_RESENDS_PER_HOUR
 
 # The emails a holder of the manage link can cause: changes, email-change messages, cancelling, restoring.
 MANAGE_KINDS = (
@@ -51,21 +50,3 @@ def manage_email_queue(*, registration: Registration, kind: str, now: datetime.d
         logger.warning("manage link email limit reached", extra={"registration_id": registration.pk, "kind": kind})
         return None
     return outbox.email_queue(registration=registration, kind=kind)
-
-
-@transaction.atomic
-def manage_link_resend(*, registration: Registration, now: datetime.datetime) -> OutgoingEmail | None:
-    """Send the manage link again after the public form met a registered address, a few times an hour at most."""
-    registration = (
-        Registration.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=registration.pk)
-    )
-    sent = OutgoingEmail.objects.filter(
-        registration=registration,
-        kind=OutgoingEmail.Kind.MANAGE_LINK,
-        to_email__iexact=registration.email,
-        created_at__gt=now - WINDOW,
-    ).count()
-    if sent >= MANAGE_LINK_RESENDS_PER_HOUR:
-        logger.warning("manage link resend limit reached", extra={"registration_id": registration.pk})
-        return None
-    return outbox.email_queue(registration=registration, kind=OutgoingEmail.Kind.MANAGE_LINK)

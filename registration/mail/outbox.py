@@ -16,14 +16,16 @@ from typing import Any
 
 from celery import shared_task
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Subquery
 from django.utils import timezone
 
+from agenda.models import Meeting
 from registration.mail.emails import (
     JOINING_KINDS,
     email_build,
     email_build_to,
     email_build_unrendered,
+    email_build_unrendered_to,
     email_message_build,
     email_render,
 )
@@ -53,6 +55,11 @@ REQUEUE_LIMIT = 1000
 SEND_WRITTEN_TASK = "registration.send_written_emails"
 ANNOUNCE_WINDOW = datetime.timedelta(seconds=1)
 WRITTEN_LIMIT = 1000
+# The public form's "already registered" path: someone who lost their link asks again once or twice;
+# beyond that it is somebody filling a stranger's inbox. Decided here, when the worker sends, so
+# the form does the same work for a registered address as for a new one (issue 19, point 5).
+MANAGE_LINK_RESENDS_PER_HOUR = 3
+MANAGE_LINK_WINDOW = datetime.timedelta(hours=1)
 
 
 # Queueing
@@ -84,6 +91,20 @@ def email_queue_rendered_later(*, registration: Registration, kind: str) -> Outg
     email.save()
     transaction.on_commit(partial(_written_email_announce, email_id=email.pk))
     return email
+
+
+def email_queue_rendered_later_for_address(*, meeting: Meeting, email: str, kind: str) -> OutgoingEmail:
+    """Write the row of an email, rendered by the worker, to the registration of `meeting` that has `email`.
+
+    The registration is found by a subquery in the row's own insert, so this costs the statement
+    `email_queue_rendered_later` costs (the registration form's two paths must cost the same).
+    """
+    registration_id = Subquery(Registration.objects.filter(meeting=meeting, email__iexact=email).values("pk")[:1])
+    # No calendar: the only kind written this way is the manage link.
+    row = email_build_unrendered_to(registration_id=registration_id, to_email=email, kind=kind, attach_calendar=False)
+    row.save()
+    transaction.on_commit(partial(_written_email_announce, email_id=row.pk))
+    return row
 
 
 class _Announcements:
@@ -215,8 +236,14 @@ def email_retry_delay(*, attempts: int) -> datetime.timedelta:
 
 def _skip_reason(email: OutgoingEmail, now: datetime.datetime) -> str:
     registration = email.registration
+    if registration is None:
+        return "The registration is gone."
     if registration.anonymised_at:
         return "The registration's personal data has been removed."
+    if email.kind == OutgoingEmail.Kind.MANAGE_LINK and _manage_links_sent(email=email, now=now) >= (
+        MANAGE_LINK_RESENDS_PER_HOUR
+    ):
+        return "The manage link was sent again as often as it may be in an hour."
     if email.kind == OutgoingEmail.Kind.CONFIRMATION and registration.status in (
         Registration.Status.DECLINED,
         Registration.Status.CANCELLED,
@@ -231,6 +258,17 @@ def _skip_reason(email: OutgoingEmail, now: datetime.datetime) -> str:
     if email.kind == OutgoingEmail.Kind.REMINDER and email.reminder.meeting.ends_at <= now:
         return "The meeting is over."
     return ""
+
+
+def _manage_links_sent(*, email: OutgoingEmail, now: datetime.datetime) -> int:
+    # Under the registration's row lock, so two workers cannot both send the last one allowed.
+    Registration.objects.select_for_update().filter(pk=email.registration_id).first()
+    return OutgoingEmail.objects.filter(
+        registration_id=email.registration_id,
+        kind=OutgoingEmail.Kind.MANAGE_LINK,
+        status__in=(OutgoingEmail.Status.SENDING, OutgoingEmail.Status.SENT),
+        created_at__gt=now - MANAGE_LINK_WINDOW,
+    ).count()
 
 
 def email_send(*, email_id: int, now: datetime.datetime | None = None) -> datetime.timedelta | None:
@@ -282,76 +320,6 @@ def _email_send_failed(*, email: OutgoingEmail, exc: Exception) -> datetime.time
     email.mark_failed(error=error)
     logger.error("email %s failed after %d attempt(s): %s", email.pk, email.attempts, error, exc_info=exc)
     return None
-
-
-# Re-queueing what was lost, and the organisers' actions (the admin calls these)
-
-
-def email_requeue_stale(*, now: datetime.datetime) -> int:
-    """Queue again the rows whose task was lost; return how many were queued.
-
-    A row left "sending" past REQUEUE_SENDING_AFTER belongs to a worker that died. Sending it
-    again risks one duplicate when that worker died after the server accepted the message and
-    before the row was marked sent; the alternative, never sending it, loses a confirmation
-    whenever a worker is killed mid-send, which is the worse failure for a registrant.
-    """
-    with transaction.atomic():
-        stale_sending = list(
-            OutgoingEmail.objects.select_for_update(skip_locked=True)
-            .filter(status=OutgoingEmail.Status.SENDING, sending_started_at__lt=now - REQUEUE_SENDING_AFTER)
-            .values_list("pk", "attempts")[:REQUEUE_LIMIT]
-        )
-        exhausted = [pk for pk, attempts in stale_sending if attempts >= MAX_ATTEMPTS]
-        OutgoingEmail.objects.filter(pk__in=exhausted).update(
-            status=OutgoingEmail.Status.FAILED, last_error="The worker stopped while sending, on every attempt."
-        )
-        revived = [pk for pk, attempts in stale_sending if attempts < MAX_ATTEMPTS]
-        OutgoingEmail.objects.filter(pk__in=revived).update(
-            status=OutgoingEmail.Status.QUEUED,
-            last_error="The worker stopped while sending; sent again.",
-            next_attempt_at=now,
-        )
-        lost = list(
-            OutgoingEmail.objects.filter(
-                status=OutgoingEmail.Status.QUEUED, next_attempt_at__lt=now - REQUEUE_QUEUED_AFTER
-            )
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:REQUEUE_LIMIT]
-        )
-        # Not requeued again for another REQUEUE_QUEUED_AFTER, so a long backlog in the
-        # broker does not fill it with copies of the same message.
-        OutgoingEmail.objects.filter(pk__in=lost).update(next_attempt_at=now)
-        email_ids = revived + lost
-        transaction.on_commit(partial(email_dispatch, email_ids=email_ids))
-    if email_ids:
-        logger.info("re-queued %d email(s)", len(email_ids))
-    return len(email_ids)
-
-
-@transaction.atomic
-def email_resend_confirmation(*, registration: Registration) -> OutgoingEmail:
-    """Queue a fresh confirmation with the registration's current details and the .ics."""
-    return email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
-
-
-def email_retry_failed(*, emails: QuerySet[OutgoingEmail]) -> int:
-    """Queue the failed rows among `emails` again with a fresh set of attempts; return how many.
-
-    The last error stays on the row until a send succeeds, so the admin still shows why it failed.
-    """
-    with transaction.atomic():
-        # Through a subquery: the admin's queryset may join nullable relations, which
-        # PostgreSQL refuses to lock.
-        email_ids = list(
-            OutgoingEmail.objects.filter(pk__in=emails.values("pk"), status=OutgoingEmail.Status.FAILED)
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)
-        )
-        OutgoingEmail.objects.filter(pk__in=email_ids).update(
-            status=OutgoingEmail.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
-        )
-        transaction.on_commit(partial(email_dispatch, email_ids=email_ids))
-    return len(email_ids)
 
 
 # The tasks: stable names, row ids as arguments, each a thin call into the functions above.

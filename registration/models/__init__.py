@@ -1,6 +1,7 @@
 """The registration app's models, one module per area: registrations, their emails, the online meeting, exports."""
 
 from registration.models.attendance import Attendance, AttendanceImport, FollowUp, FollowUpDelivery
+from registration.models.email_change import EmailChangeRequest
 from registration.models.export_jobs import ExportJob
 from registration.models.floor import FloorDecision
 from registration.models.joining import SECRET_FIELDS, JoiningDetails, JoiningDetailsSent
@@ -9,8 +10,8 @@ from registration.models.registration import (
     ACCESSIBILITY_FIELDS,
     DIVERSITY_FIELDS,
     NOT_ANSWERED,
+    ONE_PER_EMAIL,
     PROTECTED_ANSWER_FIELDS,
-    EmailChangeRequest,
     Registration,
     YesNoPrivate,
     new_manage_token,
@@ -21,6 +22,7 @@ __all__ = [
     "ACCESSIBILITY_FIELDS",
     "DIVERSITY_FIELDS",
     "NOT_ANSWERED",
+    "ONE_PER_EMAIL",
     "PROTECTED_ANSWER_FIELDS",
     "SECRET_FIELDS",
     "Attendance",

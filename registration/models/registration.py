@@ -1,8 +1,5 @@
 """Registrations for a meeting, the emails sent about them, and the reminders a meeting sends."""
 
-import datetime
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -13,10 +10,11 @@ from django.utils.translation import pgettext_lazy
 from agenda.models import InterpretationLanguage, Meeting
 from registration.countries import country_field_choices
 
+# Named here by the migrations, and used by every model with a secret link.
+from registration.tokens import new_manage_token
 
-def new_manage_token():
-    # 32 random bytes: 256 bits, far past the 128 needed to make guessing hopeless.
-    return secrets.token_urlsafe(32)
+# The constraint's name, by which `services.registration_create` tells a registered address from another failure.
+ONE_PER_EMAIL = "one_registration_per_email_and_meeting"
 
 
 class YesNoPrivate(models.TextChoices):
@@ -174,7 +172,7 @@ class Registration(models.Model):
         constraints = [
             # Compared case-insensitively in the database, so two simultaneous
             # submissions with "A@x.org" and "a@x.org" cannot both be saved.
-            models.UniqueConstraint(Lower("email"), "meeting", name="one_registration_per_email_and_meeting"),
+            models.UniqueConstraint(Lower("email"), "meeting", name=ONE_PER_EMAIL),
         ]
         indexes = [models.Index(fields=["meeting", "status"])]
         permissions = [
@@ -231,34 +229,3 @@ NOT_ANSWERED = ("", False, None, YesNoPrivate.PREFER_NOT)
 def protected_answers_given(values) -> bool:
     """Whether any diversity or accessibility question is answered; `values` maps field names to values."""
     return any(values.get(name) not in NOT_ANSWERED for name in PROTECTED_ANSWER_FIELDS)
-
-
-class EmailChangeRequest(models.Model):
-    """A new address asked for on the manage page; the registration moves to it only once that address confirms."""
-
-    # Long enough for someone away for a weekend, short enough that a forgotten link goes stale.
-    VALID_FOR = datetime.timedelta(hours=48)
-
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="email_changes")
-    new_email = models.EmailField(_("new email"), max_length=254)
-    token = models.CharField(_("token"), max_length=64, unique=True, default=new_manage_token, editable=False)
-    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    refused_at = models.DateTimeField(_("refused at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("email change request")
-        verbose_name_plural = _("email change requests")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(confirmed_at__isnull=True) | models.Q(refused_at__isnull=True),
-                name="email_change_confirmed_or_refused_not_both",
-            ),
-        ]
-
-    def __str__(self):
-        return self.new_email
-
-    def is_open(self, now: datetime.datetime) -> bool:
-        return self.confirmed_at is None and self.refused_at is None and now < self.created_at + self.VALID_FOR

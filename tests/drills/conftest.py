@@ -97,8 +97,8 @@ class Site:
         """Run the periodic re-queue as if `minutes_ahead` minutes had passed, so no drill waits for its interval."""
         return int(
             self.python(
-                "import datetime; from django.utils import timezone; from registration import outbox; "
-                f"print(outbox.email_requeue_stale(now=timezone.now() + datetime.timedelta(minutes={minutes_ahead})))"
+                "import datetime; from django.utils import timezone; from registration.mail import requeue; "
+                f"print(requeue.email_requeue_stale(now=timezone.now() + datetime.timedelta(minutes={minutes_ahead})))"
             ).splitlines()[-1]
         )
 

@@ -27,6 +27,7 @@ result = services.registration_create(meeting=meeting, data={{
     "first_name": "Amina", "last_name": "Hodžić", "email": "{ADDRESS}", "job_title": "Programme officer",
     "organisation": "Udruženje migranata", "category": "migrant_diaspora", "country": "BA",
     "listening_language": meeting.interpretation_languages.get(code="bcms"), "gender": "woman",
+    "diversity_consent": True,
 }})
 print(result.registration.pk)
 """

@@ -33,6 +33,7 @@ def test_registration_create_twenty_simultaneous_same_email_saves_one():
             "imrf_attendance_level": Registration.AttendanceLevel.TECHNICAL,
             "listening_language": language,
             "gender": Registration.Gender.WOMAN,
+            "diversity_consent": True,
         }
         try:
             barrier.wait()

@@ -112,8 +112,9 @@ def test_email_change_confirm_get_changes_nothing_and_post_moves_the_registratio
     assert "now uses this email address" in response.content.decode()
     registration.refresh_from_db()
     assert registration.email == "new@ministry.example.ba"
-    assert [message.to for message in mail.outbox] == [["new@ministry.example.ba"]]
-    assert "has been updated" in mail.outbox[0].subject
+    # The new address gets the registration with its new link; the old one is told, without a link.
+    assert sorted(message.to[0] for message in mail.outbox) == ["amina@ministry.example.ba", "new@ministry.example.ba"]
+    assert "has been updated" in _message_to("new@ministry.example.ba").subject
 
 
 def test_email_change_confirm_twice_changes_the_address_once(client, post, registration):
@@ -302,7 +303,9 @@ def test_register_flood_with_a_registered_address_sends_few_manage_links_and_ans
         (302, reverse("registration:thanks", args=[meeting.slug]))
     }
     assert len(mail.outbox) == mail_limits.MANAGE_LINK_RESENDS_PER_HOUR
-    assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.MANAGE_LINK).count() == 3
+    # Every post writes its row (the form must not do less work for a flood); the worker sends three.
+    sent = OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.MANAGE_LINK, status=OutgoingEmail.Status.SENT)
+    assert sent.count() == 3
     assert Registration.objects.count() == 1
 
 

@@ -85,9 +85,10 @@ def test_email_queue_confirmation_tells_everything_needed(registration, django_c
         # The joining link is no longer a meeting field: it comes with the last reminders (issue 14).
         assert "the joining link will follow by email" in body
         assert "Bosnian, Croatian, Montenegrin, and Serbian (BCMS)" in body
-        assert "Albanian" in body
-        assert "Regular pathways for labour migration" in body
-        assert "Western Balkans States" in body
+        # The confirmation can reach an address nobody has proven: of the typed text it repeats only the
+        # name and organisation; the language asked for, the topic and the group are on the manage page.
+        for typed in ("Albanian", "Regular pathways for labour migration", "Western Balkans States"):
+            assert typed not in body
         assert manage_url in body
         assert "roviennapolicyandliaison@iom.int" in body
     assert "<" not in text, "the plain text is not HTML"

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from registration import services
-from registration.mail import outbox
+from registration.mail import outbox, requeue
 from registration.mail.outbox import send_email
 from registration.models import OutgoingEmail, Registration
 from registration.tasks import requeue_stale_emails
@@ -34,6 +34,7 @@ def _data(meeting, **overrides):
         "imrf_attendance_level": Registration.AttendanceLevel.MINISTER,
         "listening_language": meeting.interpretation_languages.get(code="bcms"),
         "gender": Registration.Gender.MAN,
+        "diversity_consent": True,
         **overrides,
     }
 
@@ -99,7 +100,7 @@ def _retry_due(email):
     """Run the periodic re-queue at the moment it picks up `email` for its next attempt."""
     email.refresh_from_db()
     due = email.next_attempt_at + outbox.REQUEUE_QUEUED_AFTER + datetime.timedelta(seconds=1)
-    return outbox.email_requeue_stale(now=due)
+    return requeue.email_requeue_stale(now=due)
 
 
 def test_send_email_transient_error_is_retried_then_sent(
@@ -206,9 +207,9 @@ def test_email_dispatch_broker_down_keeps_row_queued_then_requeue_sends_it_once(
 
     later = timezone.now() + outbox.REQUEUE_QUEUED_AFTER + datetime.timedelta(seconds=1)
     with django_capture_on_commit_callbacks(execute=True):
-        requeued = outbox.email_requeue_stale(now=later)
+        requeued = requeue.email_requeue_stale(now=later)
     with django_capture_on_commit_callbacks(execute=True):
-        requeued_again = outbox.email_requeue_stale(now=later + datetime.timedelta(hours=1))
+        requeued_again = requeue.email_requeue_stale(now=later + datetime.timedelta(hours=1))
 
     email.refresh_from_db()
     assert requeued == 1
@@ -221,7 +222,7 @@ def test_email_requeue_stale_leaves_fresh_queued_rows_to_their_task(registration
     email = _queue(registration)
 
     with django_capture_on_commit_callbacks(execute=True):
-        requeued = outbox.email_requeue_stale(now=timezone.now())
+        requeued = requeue.email_requeue_stale(now=timezone.now())
 
     email.refresh_from_db()
     assert requeued == 0
@@ -238,7 +239,7 @@ def test_email_requeue_stale_sends_a_row_whose_worker_died_while_sending(
     with django_capture_on_commit_callbacks(execute=True):
         requeue_stale_emails.delay()  # too early: the worker may still be talking to the server
     with django_capture_on_commit_callbacks(execute=True):
-        outbox.email_requeue_stale(now=died_at + outbox.REQUEUE_SENDING_AFTER + datetime.timedelta(seconds=1))
+        requeue.email_requeue_stale(now=died_at + outbox.REQUEUE_SENDING_AFTER + datetime.timedelta(seconds=1))
 
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.SENT
@@ -252,7 +253,7 @@ def test_email_requeue_stale_gives_up_on_a_row_that_kills_every_worker(registrat
         status=OutgoingEmail.Status.SENDING, attempts=outbox.MAX_ATTEMPTS, sending_started_at=timezone.now()
     )
 
-    outbox.email_requeue_stale(now=timezone.now() + outbox.REQUEUE_SENDING_AFTER + datetime.timedelta(seconds=1))
+    requeue.email_requeue_stale(now=timezone.now() + outbox.REQUEUE_SENDING_AFTER + datetime.timedelta(seconds=1))
 
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.FAILED
@@ -267,7 +268,7 @@ def test_email_retry_failed_sends_failed_rows_again(registration, django_capture
     sent.mark_sent(message_id=sent.message_id)
 
     with django_capture_on_commit_callbacks(execute=True):
-        retried = outbox.email_retry_failed(emails=OutgoingEmail.objects.select_related("registration"))
+        retried = requeue.email_retry_failed(emails=OutgoingEmail.objects.select_related("registration"))
 
     failed.refresh_from_db()
     sent.refresh_from_db()
@@ -278,11 +279,11 @@ def test_email_retry_failed_sends_failed_rows_again(registration, django_capture
     assert [message.subject for message in django_mail.outbox] == ["[IMRF 100 days] Your registration is confirmed"]
 
 
-def test_email_resend_confirmation_sends_a_new_confirmation(registration, django_capture_on_commit_callbacks):
+def test_registration_link_resend_sends_a_new_confirmation(registration, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         first = _queue(registration)
     with django_capture_on_commit_callbacks(execute=True):
-        second = outbox.email_resend_confirmation(registration=registration)
+        second = services.registration_link_resend(registration=registration)
 
     second.refresh_from_db()
     assert second.pk != first.pk

@@ -8,13 +8,15 @@ from tests.factories import InterpretationLanguageFactory, MeetingFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_register_post_costs_at_most_five_sql_statements(
+def test_register_post_costs_at_most_six_sql_statements(
     client, meeting, register_url, form_data, page_cache, django_assert_max_num_queries
 ):
     # The first registration of a process reads the meeting and its languages once.
     client.post(register_url, {**form_data, "email": "first@mup.example.rs"})
 
-    with django_assert_max_num_queries(5):
+    # The test's own transaction makes the service's a savepoint: two of the six. The savepoint around
+    # the insert, two more, makes a registered address cost what a new one does (issue 19, point 5).
+    with django_assert_max_num_queries(6):
         response = client.post(register_url, form_data)
 
     registration = Registration.objects.get(email=form_data["email"])

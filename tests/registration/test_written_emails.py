@@ -10,7 +10,7 @@ from django.core import mail as django_mail
 from django.utils import timezone
 
 from registration import services
-from registration.mail import outbox
+from registration.mail import outbox, requeue
 from registration.models import OutgoingEmail, Registration
 from tests.celery_broker import celery_broker
 from tests.registration.test_outbox import UNREACHABLE_BROKER, _data
@@ -82,7 +82,7 @@ def test_broker_down_keeps_the_registration_and_the_next_one_asks_again(
 
     later = timezone.now() + outbox.REQUEUE_QUEUED_AFTER + datetime.timedelta(seconds=1)
     with django_capture_on_commit_callbacks(execute=True):
-        outbox.email_requeue_stale(now=later)
+        requeue.email_requeue_stale(now=later)
     assert [message.to[0] for message in django_mail.outbox] == ["first@mup.example.rs"]
 
 

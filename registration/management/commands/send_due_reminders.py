@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from registration.mail import outbox, reminders
+from registration.mail import reminders, requeue
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         while True:
             now = timezone.now()
             reminded = reminders.reminder_send_due(now=now)
-            requeued = outbox.email_requeue_stale(now=now)
+            requeued = requeue.email_requeue_stale(now=now)
             self.stdout.write(f"{now:%Y-%m-%d %H:%M} UTC: reminders: {reminded}, re-queued: {requeued}")
             if not every:
                 return
