@@ -116,8 +116,11 @@ class RegistrationPagesMixin:
     def dashboard_view(self, request):
         if not can_view_dashboard(request.user):
             raise PermissionDenied
-        # Another team's meeting in the address is a 404, never its figures.
-        meetings, meeting = meeting_for_user_chosen(user=request.user, meeting_id=request.GET.get("meeting"))
+        # Another team's meeting in the address is a 404, never its figures. Without one, the meeting
+        # being prepared opens, not the draft copy made for next year (organisers' walk, F3.17).
+        meetings, meeting = meeting_for_user_chosen(
+            user=request.user, meeting_id=request.GET.get("meeting"), upcoming_first=True
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Registrations dashboard"),
