@@ -4,7 +4,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import BooleanField
 from django.db.models.constants import LOOKUP_SEP
 
-from .models import PROTECTED_ANSWER_FIELDS, EmailChangeRequest, Registration
+from .models import PROTECTED_ANSWER_FIELDS, PROTECTED_FIELDS, EmailChangeRequest, Registration
 
 # The protected answers with a fixed set of values; the free-text ones are never a filter.
 PROTECTED_FILTERS = tuple(
@@ -29,12 +29,12 @@ SECRET_FIELDS = {Registration: ("manage_token",), EmailChangeRequest: ("token",)
 
 
 def lookup_reaches_protected_answer(*, model, lookup: str) -> bool:
-    """Whether a filter or search path ends on a registration's diversity or accessibility answer.
+    """Whether a filter or search path ends on a registration's diversity or accessibility answer, or its consent time.
 
     Followed through every relation, so `meeting__registrations__disability` or `registration__gender`
     from another model count as much as `disability__exact`.
     """
-    return _lookup_reaches(model=model, lookup=lookup, fields={Registration: PROTECTED_ANSWER_FIELDS})
+    return _lookup_reaches(model=model, lookup=lookup, fields={Registration: PROTECTED_FIELDS})
 
 
 def lookup_reaches_secret(*, model, lookup: str) -> bool:

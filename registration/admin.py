@@ -25,7 +25,7 @@ from .admin_filters import ConfirmationEmailFilter, EstimatedCountPaginator, Reg
 from .admin_speakers import accept_floor, decline_floor
 from .admin_views import RegistrationPagesMixin
 from .forms import RegistrationAdminForm
-from .models import PROTECTED_ANSWER_FIELDS, OutgoingEmail, Registration, Reminder
+from .models import PROTECTED_FIELDS, OutgoingEmail, Registration, Reminder
 from .sections import REGISTRATION_SECTIONS
 
 admin.site.index_template = "admin/registration/site_index.html"
@@ -45,12 +45,19 @@ RECORD_FIELDS = (
     "change_history",
 )
 # Shown read-only: what only the services change (the language of the emails stays the organisers' to set).
-AUDIT_FIELDS = (*(name for name in RECORD_FIELDS if name != "language"), "privacy_consent_at")
+AUDIT_FIELDS = (
+    *(name for name in RECORD_FIELDS if name != "language"),
+    "privacy_consent_at",
+    "diversity_consent_at",
+)
 
 
 def _admin_fields(section):
-    # Organisers also see when the privacy notice was accepted, beside the participant's other consent.
-    return ("privacy_consent_at", *section.fields) if section.key == "consent" else section.fields
+    # Organisers also see when the privacy notice was accepted, beside the participant's other consents;
+    # the time of the diversity consent only with the permission (get_fieldsets).
+    if section.key == "consent":
+        return ("privacy_consent_at", "diversity_consent_at", *section.fields)
+    return section.fields
 
 
 @admin.register(Registration)
@@ -132,7 +139,7 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
         # Dropping the column, not just its sorting: `?o=5` sorts by whatever the fifth column is.
         if can_see_diversity(request.user):
             return self.list_display
-        return tuple(name for name in self.list_display if name not in PROTECTED_ANSWER_FIELDS)
+        return tuple(name for name in self.list_display if name not in PROTECTED_FIELDS)
 
     def get_list_filter(self, request):
         if can_see_diversity(request.user):
@@ -147,7 +154,7 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
 
     def get_fieldsets(self, request, obj=None):
         # Fields left out of the fieldsets are left out of the form too, so a forged POST cannot change them.
-        hidden = set() if can_see_diversity(request.user) else set(PROTECTED_ANSWER_FIELDS)
+        hidden = set() if can_see_diversity(request.user) else set(PROTECTED_FIELDS)
         sections = [
             (section.title, [name for name in _admin_fields(section) if name not in hidden])
             for section in REGISTRATION_SECTIONS
