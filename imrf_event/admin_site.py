@@ -13,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from agenda.team_autocomplete import TeamAutocompleteJsonView
+
 from .admin_query import admin_query_check
 from .two_factor import (
     ENROLMENT_KEY_SESSION,
@@ -54,6 +56,9 @@ class OrganiserAdminSite(admin.AdminSite):
             return wrapped(request, *args, **kwargs)
 
         return update_wrapper(checked, wrapped)
+
+    def autocomplete_view(self, request):
+        return TeamAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def get_urls(self):
         return [
