@@ -18,6 +18,11 @@ def can_see_diversity(user) -> bool:
     return user.has_perm("registration.view_diversity_answers")
 
 
+def can_arrange_accessibility(user) -> bool:
+    """The named list of accessibility needs and its export, for those who book the services."""
+    return user.has_perm("registration.arrange_accessibility")
+
+
 def can_view_dashboard(user) -> bool:
     """The registrations dashboard and the participation report, both of one permission."""
     return user.has_perm("registration.view_dashboard")

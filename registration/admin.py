@@ -20,6 +20,7 @@ from . import (
     services,
 )
 from .access import PROTECTED_FILTERS, ProtectedAnswersAdminMixin, can_see_diversity
+from .admin_accessibility import AccessibilityPagesMixin
 from .admin_emails import OutgoingEmailAdmin, OutgoingEmailInline
 from .admin_filters import ConfirmationEmailFilter, EstimatedCountPaginator, RegistrationChangeList
 from .admin_speakers import accept_floor, decline_floor
@@ -61,7 +62,13 @@ def _admin_fields(section):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, RegistrationPagesMixin, admin.ModelAdmin):
+class RegistrationAdmin(
+    MeetingScopedAdminMixin,
+    ProtectedAnswersAdminMixin,
+    AccessibilityPagesMixin,
+    RegistrationPagesMixin,
+    admin.ModelAdmin,
+):
     form = RegistrationAdminForm
     list_display = (
         "name",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from agenda.selectors import meeting_for_user_chosen
 
 from . import charts
-from .access import can_view_dashboard
+from .access import can_arrange_accessibility, can_view_dashboard
 from .background_exports import (
     EXPORT_KINDS,
     export_job_allowed,
@@ -128,6 +128,7 @@ class RegistrationPagesMixin:
             "meetings": meetings,
             "meeting": meeting,
             "can_view_registrations": self.has_view_permission(request),
+            "can_arrange_accessibility": can_arrange_accessibility(request.user),
         }
         if meeting is not None:
             dashboard = dashboard_get(meeting=meeting)

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from agenda.models import Meeting
 from agenda.selectors import meeting_for_user_chosen, meetings_for_user
 
-from .access import can_see_diversity, can_view_dashboard
+from .access import can_arrange_accessibility, can_see_diversity, can_view_dashboard
+from .accessibility import accessibility_table
 from .export_jobs import ExportJob
 from .exports import EXPORTERS, ChairListTable, SpeakersTable, Table, registration_table
 from .floor import FloorDecision
@@ -151,6 +152,12 @@ def participation_table(*, meeting: Meeting) -> tuple[ParticipationTable, str]:
     return ParticipationTable(report=participation_report_get(meeting=meeting)), stem
 
 
+def _check_accessibility(*, user, query: str) -> Meeting:
+    if not can_arrange_accessibility(user):
+        raise PermissionDenied
+    return _meeting_asked(user=user, query=query)
+
+
 def _of_meeting(table_of, *, meeting: Meeting) -> tuple[Table, str, list[int]]:
     return (*table_of(meeting=meeting), [meeting.pk])
 
@@ -195,6 +202,14 @@ EXPORT_KINDS = {
         ),
         page="admin:registration_participation_report",
         back_label=_("Back to the participation report"),
+    ),
+    ExportJob.Kind.ACCESSIBILITY: ExportKind(
+        check=_check_accessibility,
+        build=lambda *, user, query: _of_meeting(
+            accessibility_table, meeting=_check_accessibility(user=user, query=query)
+        ),
+        page="admin:registration_accessibility",
+        back_label=_("Back to the accessibility needs"),
     ),
 }
 
