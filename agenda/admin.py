@@ -38,6 +38,7 @@ from agenda.models import (
     Speaker,
     validate_meeting_slug,
 )
+from agenda.team_autocomplete import team_candidates
 
 
 @admin.register(InterpretationLanguage)
@@ -100,7 +101,9 @@ class MeetingAdmin(MeetingScopedAdminMixin, TranslationAdmin):
     list_filter = ("is_published", "format", "requires_approval")
     search_fields = ("title", "short_name", "slug")
     prepopulated_fields = {"slug": ("short_name",)}
-    filter_horizontal = ("interpretation_languages", "team")
+    filter_horizontal = ("interpretation_languages",)
+    # Found by search among staff (agenda/team_autocomplete.py), not a list of every user of the site.
+    autocomplete_fields = ("team",)
     readonly_fields = ("updated_at",)
     inlines = (MeetingTopicInline, KeyDateInline, NoteFootnoteInline)
     fieldsets = (
@@ -140,6 +143,12 @@ class MeetingAdmin(MeetingScopedAdminMixin, TranslationAdmin):
         ),
         (_("Record"), {"fields": ("updated_at",)}),
     )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "team":
+            # A forged POST naming a participant's or a former colleague's account is refused.
+            kwargs["queryset"] = team_candidates()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -23,6 +23,7 @@ cache down, every call to it is caught (`_safely`): pages are rendered, only slo
 PAGE_CACHE_TIMEOUT zero (the tests' default) nothing is cached.
 """
 
+import copy
 import datetime
 import functools
 import logging
@@ -32,7 +33,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -129,6 +130,22 @@ def cached(key: str, *, build, shared: bool = True):
     return value
 
 
+def request_without_query(request):
+    """The same request without its query string, for rendering a page that is kept for everyone.
+
+    No cached page reads a query parameter, so every one is unknown to it: a link carrying `?utm_source=…`
+    or `?x=<random>` is served the cached page instead of costing a render (issue 19, Low 12), and the
+    page is rendered as if the query were not there, so what one visitor typed (the language
+    switcher's `next` holds the page's full path) never reaches another.
+    """
+    if not request.META.get("QUERY_STRING"):
+        return request
+    plain = copy.copy(request)
+    plain.META = {**request.META, "QUERY_STRING": ""}
+    plain.GET = QueryDict()
+    return plain
+
+
 def cached_page(*, until=None):
     """Cache a public GET page per path and language until the agenda changes.
 
@@ -142,8 +159,9 @@ def cached_page(*, until=None):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method != "GET" or request.GET or not settings.PAGE_CACHE_TIMEOUT:
+            if request.method != "GET" or not settings.PAGE_CACHE_TIMEOUT:
                 return view(request, *args, **kwargs)
+            request = request_without_query(request)
             rendered = []
 
             def build() -> Built:

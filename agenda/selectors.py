@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from agenda.cache import Built, cached
 from agenda.models import ImrfSession, ImrfSessionPoint, Meeting, NoteParagraph, Speaker
@@ -140,14 +141,23 @@ def meetings_for_user(user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(team=user)
 
 
-def meeting_for_user_chosen(*, user, meeting_id: str | None) -> tuple[list[Meeting], Meeting | None]:
+def meeting_for_user_chosen(
+    *, user, meeting_id: str | None, upcoming_first: bool = False
+) -> tuple[list[Meeting], Meeting | None]:
     """The user's meetings, latest first, and the one asked for by id (the latest when none is asked for).
 
+    With `upcoming_first`, none asked for means the next meeting not yet over (the one being prepared,
+    not a draft copied for next year), and the latest only when every meeting is over.
     An id that is not one of the user's meetings raises Http404, the answer to a meeting that does
     not exist: a user cannot tell another team's meeting from a missing one.
     """
     meetings = list(meetings_for_user(user).order_by("-starts_at"))
     if not meeting_id:
+        if upcoming_first:
+            now = timezone.now()
+            coming = [meeting for meeting in meetings if meeting.ends_at >= now]
+            if coming:
+                return meetings, coming[-1]
         return meetings, (meetings[0] if meetings else None)
     chosen = next((meeting for meeting in meetings if str(meeting.pk) == meeting_id), None)
     if chosen is None:

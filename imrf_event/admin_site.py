@@ -1,5 +1,7 @@
 """The organisers' admin site: the password login, then two-factor sign-in (imrf_event/two_factor.py)."""
 
+from functools import update_wrapper
+
 import django_otp
 from django.contrib import admin, messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -11,6 +13,9 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from agenda.team_autocomplete import TeamAutocompleteJsonView
+
+from .admin_query import admin_query_check
 from .two_factor import (
     ENROLMENT_KEY_SESSION,
     EnrolmentForm,
@@ -41,6 +46,19 @@ class OrganiserAdminSite(admin.AdminSite):
             else None
         )
         return context
+
+    def admin_view(self, view, cacheable=False):
+        # Every admin page, Django's and ours, answers 400 to a query no database can take (issue 19, Low 11).
+        wrapped = super().admin_view(view, cacheable)
+
+        def checked(request, *args, **kwargs):
+            admin_query_check(request.GET)
+            return wrapped(request, *args, **kwargs)
+
+        return update_wrapper(checked, wrapped)
+
+    def autocomplete_view(self, request):
+        return TeamAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def get_urls(self):
         return [

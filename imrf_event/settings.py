@@ -116,6 +116,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The address is the client's, not the TLS proxy's, or one stranger would lock everyone out.
 AXES_CLIENT_IP_CALLABLE = "imrf_event.client_address.client_address_for_axes"
+# Over every address (imrf_event/login_limits.py): past this many wrong passwords for one account
+# within the cool-off, each try waits this long after the last wrong one. It slows, never locks out.
+ADMIN_LOGIN_ACCOUNT_FAILURES = env.int("ADMIN_LOGIN_ACCOUNT_FAILURES", default=10)
+ADMIN_LOGIN_ACCOUNT_PAUSE_SECONDS = env.int("ADMIN_LOGIN_ACCOUNT_PAUSE_SECONDS", default=30)
+# Authenticator codes per device and client address; django-otp's throttle would hold the device
+# itself, so wrong codes from someone with the password would keep its owner out.
+ADMIN_LOGIN_CODE_TRIES = env.int("ADMIN_LOGIN_CODE_TRIES", default=10)
+ADMIN_LOGIN_CODE_TRIES_MINUTES = 10
+OTP_TOTP_THROTTLE_FACTOR = 0
 
 # Organisers' sessions (participants have none) end after 8 hours without a request: saving the
 # session on every request moves the expiry along while an organiser works.

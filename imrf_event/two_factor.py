@@ -15,6 +15,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from .login_limits import account_pause_left, code_tries_exceeded
+
 ENROLMENT_KEY_SESSION = "two_factor_enrolment_key"
 CODE_WIDGET = forms.TextInput(
     attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*", "size": 8}
@@ -112,6 +114,14 @@ class OrganiserLoginForm(AdminAuthenticationForm):
     )
 
     def clean(self):
+        username = self.cleaned_data.get("username")
+        if username and (seconds := account_pause_left(username=username)):
+            # The password is not tried at all: a guess made now is no guess, and the owner waits seconds.
+            raise forms.ValidationError(
+                _("Many wrong passwords were typed for this account. Wait %(seconds)d seconds, then sign in again.")
+                % {"seconds": seconds},
+                code="account_paused",
+            )
         cleaned_data = super().clean()
         user = self.get_user()
         device = totp_device_get(user=user) if user else None
@@ -120,6 +130,11 @@ class OrganiserLoginForm(AdminAuthenticationForm):
         token = cleaned_data.get("otp_token", "")
         if not token:
             self.add_error("otp_token", _("Enter the code your authenticator app shows for this site."))
+        elif code_tries_exceeded(request=self.request, device=device):
+            self.add_error(
+                "otp_token",
+                _("Too many codes were typed from your network. Wait ten minutes, then enter the current code."),
+            )
         elif error := totp_device_verify(device=device, token=token):
             self.add_error("otp_token", error)
         else:

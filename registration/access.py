@@ -4,7 +4,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import BooleanField
 from django.db.models.constants import LOOKUP_SEP
 
-from registration.models import PROTECTED_ANSWER_FIELDS, EmailChangeRequest, Registration
+from registration.models import PROTECTED_ANSWER_FIELDS, PROTECTED_FIELDS, EmailChangeRequest, Registration
 
 # The protected answers with a fixed set of values; the free-text ones are never a filter.
 PROTECTED_FILTERS = tuple(
@@ -18,6 +18,11 @@ def can_see_diversity(user) -> bool:
     return user.has_perm("registration.view_diversity_answers")
 
 
+def can_arrange_accessibility(user) -> bool:
+    """The named list of accessibility needs and its export, for those who book the services."""
+    return user.has_perm("registration.arrange_accessibility")
+
+
 def can_view_dashboard(user) -> bool:
     """The registrations dashboard and the participation report, both of one permission."""
     return user.has_perm("registration.view_dashboard")
@@ -29,12 +34,12 @@ SECRET_FIELDS = {Registration: ("manage_token",), EmailChangeRequest: ("token",)
 
 
 def lookup_reaches_protected_answer(*, model, lookup: str) -> bool:
-    """Whether a filter or search path ends on a registration's diversity or accessibility answer.
+    """Whether a filter or search path ends on a registration's diversity or accessibility answer, or its consent time.
 
     Followed through every relation, so `meeting__registrations__disability` or `registration__gender`
     from another model count as much as `disability__exact`.
     """
-    return _lookup_reaches(model=model, lookup=lookup, fields={Registration: PROTECTED_ANSWER_FIELDS})
+    return _lookup_reaches(model=model, lookup=lookup, fields={Registration: PROTECTED_FIELDS})
 
 
 def lookup_reaches_secret(*, model, lookup: str) -> bool:

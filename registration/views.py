@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from agenda.cache import Built, cached
+from agenda.cache import Built, cached, request_without_query
 from agenda.selectors import meeting_get_legacy, meeting_get_published
 from registration import email_change, services
 from registration.forms import RegistrationForm
@@ -57,9 +57,10 @@ def _register_page(request, slug):
     # The empty form is the same for everyone until the agenda data changes, and rendering it (250
     # countries among its fields) is most of the page's cost: the whole page is kept per meeting and
     # language, rendered with a random slot where the CSRF token goes, and each visitor's own token is
-    # put in the slot. A hit reads no database. A query string would show in the language switcher's
-    # `next`, so such a page is rendered for that visitor alone rather than kept for everyone.
+    # put in the slot. A hit reads no database. The page reads no query parameter: whatever query
+    # comes, the cached page is served, rendered as if there were none (agenda.cache.request_without_query).
     seen = []
+    plain = request_without_query(request)
 
     def build() -> Built:
         meeting = meeting_get_published(slug=slug)
@@ -73,11 +74,11 @@ def _register_page(request, slug):
             "form_html": render_crispy_form(RegistrationForm(meeting=meeting)),
             "csrf_token": slot,
         }
-        content = render_to_string("registration/register.html", context, request)
+        content = render_to_string("registration/register.html", context, plain)
         return Built({"content": content, "slot": slot}, meeting.registration_closes_at)
 
     key = f"register-page:{get_language()}:{slug}"
-    page = build().value if request.GET else cached(key, build=build)
+    page = cached(key, build=build)
     if page is None:
         return render(request, "registration/closed.html", {"meeting": seen[0]})
     # get_token also has CsrfViewMiddleware set the cookie (and Vary: Cookie) on this response.

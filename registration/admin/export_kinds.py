@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Meeting
 from agenda.selectors import meeting_for_user_chosen
-from registration.access import can_view_dashboard
+from registration.access import can_arrange_accessibility, can_view_dashboard
 from registration.exports.background import (
     ExportKind,
     chair_list_table,
@@ -18,6 +18,7 @@ from registration.exports.background import (
 )
 from registration.exports.tables import Table
 from registration.models import ExportJob, FloorDecision, Registration
+from registration.reports.accessibility import accessibility_table
 
 
 def _admin_request(*, user, model, url_name: str, query: str) -> tuple[admin.ModelAdmin, HttpRequest]:
@@ -73,6 +74,12 @@ def _check_participation(*, user, query: str) -> Meeting:
     return _meeting_asked(user=user, query=query)
 
 
+def _check_accessibility(*, user, query: str) -> Meeting:
+    if not can_arrange_accessibility(user):
+        raise PermissionDenied
+    return _meeting_asked(user=user, query=query)
+
+
 def _of_meeting(table_of, *, meeting: Meeting) -> tuple[Table, str, list[int]]:
     return (*table_of(meeting=meeting), [meeting.pk])
 
@@ -116,5 +123,17 @@ export_kind_register(
         ),
         page="admin:registration_participation_report",
         back_label=_("Back to the participation report"),
+    ),
+)
+
+export_kind_register(
+    kind=ExportJob.Kind.ACCESSIBILITY,
+    export_kind=ExportKind(
+        check=_check_accessibility,
+        build=lambda *, user, query: _of_meeting(
+            accessibility_table, meeting=_check_accessibility(user=user, query=query)
+        ),
+        page="admin:registration_accessibility",
+        back_label=_("Back to the accessibility needs"),
     ),
 )

@@ -13,6 +13,7 @@ from agenda.admin_scope import MeetingFilter, MeetingScopedAdminMixin
 from agenda.selectors import meeting_any_moderated
 from registration import moderation, services
 from registration.access import PROTECTED_FILTERS, ProtectedAnswersAdminMixin, can_see_diversity
+from registration.admin.accessibility import AccessibilityPagesMixin
 from registration.admin.emails import OutgoingEmailAdmin, OutgoingEmailInline
 from registration.admin.filters import (
     ConfirmationEmailFilter,
@@ -24,7 +25,7 @@ from registration.admin.online import accept_floor, decline_floor
 from registration.admin.views import RegistrationPagesMixin
 from registration.countries import country_answer
 from registration.forms import RegistrationAdminForm
-from registration.models import PROTECTED_ANSWER_FIELDS, OutgoingEmail, Registration, Reminder
+from registration.models import PROTECTED_FIELDS, OutgoingEmail, Registration, Reminder
 from registration.sections import REGISTRATION_SECTIONS
 
 admin.site.index_template = "admin/registration/site_index.html"
@@ -44,16 +45,29 @@ RECORD_FIELDS = (
     "change_history",
 )
 # Shown read-only: what only the services change (the language of the emails stays the organisers' to set).
-AUDIT_FIELDS = (*(name for name in RECORD_FIELDS if name != "language"), "privacy_consent_at")
+AUDIT_FIELDS = (
+    *(name for name in RECORD_FIELDS if name != "language"),
+    "privacy_consent_at",
+    "diversity_consent_at",
+)
 
 
 def _admin_fields(section):
-    # Organisers also see when the privacy notice was accepted, beside the participant's other consent.
-    return ("privacy_consent_at", *section.fields) if section.key == "consent" else section.fields
+    # Organisers also see when the privacy notice was accepted, beside the participant's other consents;
+    # the time of the diversity consent only with the permission (get_fieldsets).
+    if section.key == "consent":
+        return ("privacy_consent_at", "diversity_consent_at", *section.fields)
+    return section.fields
 
 
 @admin.register(Registration)
-class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, RegistrationPagesMixin, admin.ModelAdmin):
+class RegistrationAdmin(
+    MeetingScopedAdminMixin,
+    ProtectedAnswersAdminMixin,
+    AccessibilityPagesMixin,
+    RegistrationPagesMixin,
+    admin.ModelAdmin,
+):
     form = RegistrationAdminForm
     list_display = (
         "name",
@@ -131,7 +145,7 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
         # Dropping the column, not just its sorting: `?o=5` sorts by whatever the fifth column is.
         if can_see_diversity(request.user):
             return self.list_display
-        return tuple(name for name in self.list_display if name not in PROTECTED_ANSWER_FIELDS)
+        return tuple(name for name in self.list_display if name not in PROTECTED_FIELDS)
 
     def get_list_filter(self, request):
         if can_see_diversity(request.user):
@@ -146,7 +160,7 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
 
     def get_fieldsets(self, request, obj=None):
         # Fields left out of the fieldsets are left out of the form too, so a forged POST cannot change them.
-        hidden = set() if can_see_diversity(request.user) else set(PROTECTED_ANSWER_FIELDS)
+        hidden = set() if can_see_diversity(request.user) else set(PROTECTED_FIELDS)
         sections = [
             (section.title, [name for name in _admin_fields(section) if name not in hidden])
             for section in REGISTRATION_SECTIONS

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agenda.selectors import meeting_for_user_chosen
-from registration.access import can_view_dashboard
+from registration.access import can_arrange_accessibility, can_view_dashboard
 from registration.exports.background import (
     EXPORT_KINDS,
     export_job_allowed,
@@ -115,8 +115,11 @@ class RegistrationPagesMixin:
     def dashboard_view(self, request):
         if not can_view_dashboard(request.user):
             raise PermissionDenied
-        # Another team's meeting in the address is a 404, never its figures.
-        meetings, meeting = meeting_for_user_chosen(user=request.user, meeting_id=request.GET.get("meeting"))
+        # Another team's meeting in the address is a 404, never its figures. Without one, the meeting
+        # being prepared opens, not the draft copy made for next year (organisers' walk, F3.17).
+        meetings, meeting = meeting_for_user_chosen(
+            user=request.user, meeting_id=request.GET.get("meeting"), upcoming_first=True
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Registrations dashboard"),
@@ -124,6 +127,7 @@ class RegistrationPagesMixin:
             "meetings": meetings,
             "meeting": meeting,
             "can_view_registrations": self.has_view_permission(request),
+            "can_arrange_accessibility": can_arrange_accessibility(request.user),
         }
         if meeting is not None:
             dashboard = dashboard_get(meeting=meeting)

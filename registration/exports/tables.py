@@ -19,7 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from agenda.models import Meeting
-from registration.models import PROTECTED_ANSWER_FIELDS, Registration
+from registration.models import PROTECTED_FIELDS, Registration
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection");
 # tab and carriage return let an attacker hide the sign behind whitespace Excel strips.
@@ -92,7 +92,7 @@ class Table:
 
 def registration_table(*, queryset: QuerySet, include_protected_answers: bool = False) -> Table:
     """Every registration field, one column each; diversity and accessibility answers only for those allowed."""
-    names = [name for name in EXPORT_FIELDS if include_protected_answers or name not in PROTECTED_ANSWER_FIELDS]
+    names = [name for name in EXPORT_FIELDS if include_protected_answers or name not in PROTECTED_FIELDS]
     return Table(queryset=queryset, columns=[_field_column(name) for name in names])
 
 

@@ -14,6 +14,7 @@ class ExportJob(models.Model):
         SPEAKERS = "speakers", _("Speakers' list")
         CHAIR_LIST = "chair_list", _("Speakers' list for the chair")
         PARTICIPATION = "participation", _("Participation report")
+        ACCESSIBILITY = "accessibility", _("Accessibility needs")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

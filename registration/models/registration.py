@@ -179,6 +179,7 @@ class Registration(models.Model):
             ("view_diversity_answers", _("Can see individual diversity answers")),
             ("view_dashboard", _("Can see the registrations dashboard")),
             ("export_registrations", _("Can export registrations")),
+            ("arrange_accessibility", _("Can see who needs which accessibility service, to arrange it")),
         ]
 
     def __str__(self):
@@ -222,6 +223,8 @@ class Registration(models.Model):
 DIVERSITY_FIELDS = ("gender", "gender_self_description", "age_group", "disability", "migrant_or_diaspora", "youth")
 ACCESSIBILITY_FIELDS = ("needs_captions", "needs_sign_language", "needs_screen_reader", "accessibility_other")
 PROTECTED_ANSWER_FIELDS = DIVERSITY_FIELDS + ACCESSIBILITY_FIELDS
+# Guarded like the answers: the consent time is set exactly when a protected question is answered.
+PROTECTED_FIELDS = (*PROTECTED_ANSWER_FIELDS, "diversity_consent_at")
 # Values that answer nothing: a participant who gives only these needs no consent for them.
 NOT_ANSWERED = ("", False, None, YesNoPrivate.PREFER_NOT)
 

@@ -1,4 +1,4 @@
-"""The participation report for the meeting's own report: registered and attended, by group, small counts hidden."""
+"""The participation report for the meeting's own report: registered and attended, by group, as disclosure allows."""
 
 from collections import Counter
 from collections.abc import Iterator
@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 from agenda.models import Meeting
 from registration.countries import unece_member_states
 from registration.models import Attendance, FloorDecision, Registration
-from registration.reports.disclosure import SMALL_GROUP, SafeCount, counts_protect
+from registration.reports.dashboard import gender_by_category_protect, states_represented
+from registration.reports.disclosure import SafeCount, unprotected_count
 
 
 @dataclass(frozen=True)
@@ -42,24 +43,30 @@ class ParticipationReport:
     sections: list[Section]
 
 
-def _safe(value: int) -> SafeCount:
-    # A count of its own, beside no other in its line: hidden under 5, nothing to subtract it from.
-    return SafeCount(value, hidden=0 < value < SMALL_GROUP)
-
-
 def _section(key: str, title: str, labels: list[tuple[str, str]], registered: Counter, attended: Counter, note=""):
-    # Each column is protected on its own: its total is public (the report's first lines). A line
-    # alone in its section has nothing beside it to be worked out from.
-    protect = counts_protect if len(labels) > 1 else (lambda values: [_safe(values[0])])
-    safe_registered = protect([registered[value] for value, _label in labels])
-    safe_attended = protect([attended[value] for value, _label in labels])
+    # Category, country, language and the floor are not protected answers: zeros show as 0.
+    lines = [
+        Line(str(label), unprotected_count(registered[value]), unprotected_count(attended[value]))
+        for value, label in labels
+    ]
+    return Section(key=key, title=title, lines=lines, note=note)
+
+
+def _gender_section(registered: QuerySet, attendees: QuerySet) -> Section:
+    """The gender totals of the dashboard's own table, for registered and attended people alike.
+
+    Taken from the category × gender table, not counted again: a total the dashboard hides because
+    a category's small count could be worked out from it is hidden here too (issue 19, High 1).
+    """
+    by_registered = gender_by_category_protect(people=registered)
+    by_attended = gender_by_category_protect(people=attendees)
     lines = [
         Line(str(label), registered_count, attended_count)
         for (_value, label), registered_count, attended_count in zip(
-            labels, safe_registered, safe_attended, strict=True
+            by_registered.columns, by_registered.column_totals, by_attended.column_totals, strict=True
         )
     ]
-    return Section(key=key, title=title, lines=lines, note=note)
+    return Section(key="gender", title=_("Gender"), lines=lines)
 
 
 def _count(queryset: QuerySet, field: str) -> Counter:
@@ -111,7 +118,6 @@ def participation_report_get(*, meeting: Meeting) -> ParticipationReport:
     granted = FloorDecision.objects.filter(decision=FloorDecision.Decision.ACCEPTED)
     floor_registered = Counter({"granted": granted.filter(registration__in=registered).count()})
     floor_attended = Counter({"granted": granted.filter(registration__in=attendees).count()})
-    gender_labels = [*Registration.Gender.choices, ("", _("Not answered"))]
     sections = [
         _section(
             "categories",
@@ -127,7 +133,7 @@ def participation_report_get(*, meeting: Meeting) -> ParticipationReport:
             registered_countries,
             attended_countries,
         ),
-        _section("gender", _("Gender"), gender_labels, _count(registered, "gender"), _count(attendees, "gender")),
+        _gender_section(registered, attendees),
         _languages(meeting, registered, attendees, attendance),
         _section(
             "floor",
@@ -141,10 +147,10 @@ def participation_report_get(*, meeting: Meeting) -> ParticipationReport:
         meeting=meeting,
         registered=registered.count(),
         attended=attendees.count(),
-        attended_unregistered=_safe(attendance.filter(unregistered=True).count()),
+        attended_unregistered=unprotected_count(attendance.filter(unregistered=True).count()),
         to_match=attendance.filter(registration__isnull=True, unregistered=False).count(),
-        states_registered=sum(1 for code in unece_codes if registered_countries[code]),
-        states_attended=sum(1 for code in unece_codes if attended_countries[code]),
+        states_registered=len(states_represented(registrations=registered) & unece_codes),
+        states_attended=len(states_represented(registrations=attendees) & unece_codes),
         states_total=len(states),
         sections=sections,
     )
@@ -169,7 +175,12 @@ class ParticipationTable:
         report = self.report
         yield [_("Totals"), _("People"), report.registered, report.attended]
         yield [_("Totals"), _("Attended without registering"), None, self._value(report.attended_unregistered)]
-        yield [_("Totals"), _("UNECE member States represented"), report.states_registered, report.states_attended]
+        yield [
+            _("Totals"),
+            _("UNECE member States represented by their government"),
+            report.states_registered,
+            report.states_attended,
+        ]
         for section in report.sections:
             for line in section.lines:
                 yield [section.title, line.label, self._value(line.registered), self._value(line.attended)]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Meeting
@@ -18,11 +19,14 @@ from registration.reports.disclosure import (
     SafeCrossTable,
     counts_protect,
     cross_table_protect,
+    share_protect,
 )
 
 # The figures count the people expected to attend; the status table shows the others.
 COUNTED_STATUS = Registration.Status.ACTIVE
 NO_ANSWER = ""
+# A State is represented by its government: the one definition of "UNECE member States represented" on every page.
+REPRESENTS_ITS_STATE = Registration.Category.MEMBER_STATE
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,7 @@ class Dashboard:
     diversity: list[DiversityQuestion]
     attendance: list[MemberStateAttendance]
     attendance_summary: list[Row]
+    accessibility: list[Row] = field(default_factory=list)  # values are SafeCounts
     per_day: list[Row] = field(default_factory=list)
 
     @property
@@ -111,6 +116,11 @@ DIVERSITY_QUESTIONS = tuple(
 )
 
 
+def _gender_columns():
+    # The gender question is optional: those who left it empty are a column of their own.
+    return [*Registration.Gender.choices, (NO_ANSWER, _("No answer"))]
+
+
 def _status_category_gender(registrations: QuerySet) -> tuple[CrossTable, CrossTable]:
     by_status: dict[str, Counter] = defaultdict(Counter)
     by_gender: dict[str, Counter] = defaultdict(Counter)
@@ -121,13 +131,23 @@ def _status_category_gender(registrations: QuerySet) -> tuple[CrossTable, CrossT
     categories = list(Registration.Category.choices)
     return (
         CrossTable(rows=categories, columns=list(Registration.Status.choices), cells=by_status),
-        # The gender question is optional: those who left it empty are a column of their own.
-        CrossTable(
-            rows=categories,
-            columns=[*Registration.Gender.choices, (NO_ANSWER, _("No answer"))],
-            cells=by_gender,
-        ),
+        CrossTable(rows=categories, columns=_gender_columns(), cells=by_gender),
     )
+
+
+def gender_by_category_protect(*, people: QuerySet) -> SafeCrossTable:
+    """Gender by category of `people`, as the dashboard shows it; its column totals are the gender figures
+    any other page shows of the same people (the participation report), so no page's total can be
+    subtracted from another page's cells."""
+    by_gender: dict[str, Counter] = defaultdict(Counter)
+    for row in people.values("category", "gender").annotate(n=Count("pk")).order_by():
+        by_gender[row["category"]][row["gender"]] += row["n"]
+    return _protect(CrossTable(rows=list(Registration.Category.choices), columns=_gender_columns(), cells=by_gender))
+
+
+def states_represented(*, registrations: QuerySet) -> set[str]:
+    """The countries whose government has at least one of `registrations`: what "represented" means everywhere."""
+    return set(registrations.filter(category=REPRESENTS_ITS_STATE).values_list("country", flat=True).distinct())
 
 
 def _protect(table: CrossTable) -> SafeCrossTable:
@@ -143,7 +163,7 @@ def _countries_and_attendance(counted: QuerySet):
     rows = counted.values("country", "category", "imrf_attendance_level").annotate(n=Count("pk")).order_by()
     for row in rows:
         by_country[row["country"]] += row["n"]
-        if row["category"] == Registration.Category.MEMBER_STATE:
+        if row["category"] == REPRESENTS_ITS_STATE:
             governments.add(row["country"])
             levels[row["country"]][row["imrf_attendance_level"]] += row["n"]
 
@@ -212,16 +232,42 @@ def _other_languages(counted: QuerySet) -> list[Row]:
     return rows
 
 
-def _diversity(counted: QuerySet) -> list[DiversityQuestion]:
+# The accessibility block: how many need each service, so that it can be booked (issue 20, section 5).
+ACCESSIBILITY_NEEDS = {
+    "needs_captions": Q(needs_captions=True),
+    "needs_sign_language": Q(needs_sign_language=True),
+    "needs_screen_reader": Q(needs_screen_reader=True),
+    "accessibility_other": ~Q(accessibility_other=""),
+}
+
+
+def _accessibility(totals: dict, counted: int) -> list[Row]:
+    """Each need as one count of the people counted; under 5 it is "fewer than 5", as every protected figure."""
+    return [
+        Row(
+            capfirst(str(Registration._meta.get_field(name).verbose_name)),
+            share_protect(totals[f"access__{name}"], of=counted),
+        )
+        for name in ACCESSIBILITY_NEEDS
+    ]
+
+
+def _answer_totals(counted: QuerySet) -> dict:
     fields = [Registration._meta.get_field(name) for name in DIVERSITY_QUESTIONS]
     values = {question.name: [*(value for value, _label in question.choices), NO_ANSWER] for question in fields}
-    totals = counted.aggregate(
+    return counted.aggregate(
         **{
             f"{name}__{value}": Count("pk", filter=Q(**{name: value}))
             for name, answers in values.items()
             for value in answers
-        }
+        },
+        **{f"access__{name}": Count("pk", filter=need) for name, need in ACCESSIBILITY_NEEDS.items()},
     )
+
+
+def _diversity(totals: dict) -> list[DiversityQuestion]:
+    fields = [Registration._meta.get_field(name) for name in DIVERSITY_QUESTIONS]
+    values = {question.name: [*(value for value, _label in question.choices), NO_ANSWER] for question in fields}
     questions = []
     for question in fields:
         labels = [*(label for _value, label in question.choices), _("No answer")]
@@ -259,6 +305,7 @@ def dashboard_get(*, meeting: Meeting) -> Dashboard:
     counted = registrations.filter(status=COUNTED_STATUS)
     status_by_category, gender_by_category = _status_category_gender(registrations)
     represented, missing, country_rows, attendance, attendance_summary = _countries_and_attendance(counted)
+    answer_totals = _answer_totals(counted)
     return Dashboard(
         meeting=meeting,
         status_by_category=status_by_category,
@@ -269,8 +316,9 @@ def dashboard_get(*, meeting: Meeting) -> Dashboard:
         listeners=_languages(meeting, counted),
         other_languages=_other_languages(counted),
         gender_by_category=_protect(gender_by_category),
-        diversity=_diversity(counted),
+        diversity=_diversity(answer_totals),
         attendance=attendance,
         attendance_summary=attendance_summary,
+        accessibility=_accessibility(answer_totals, gender_by_category.total),
         per_day=_per_day(meeting, registrations),
     )

@@ -53,3 +53,31 @@ def test_registrations_list_passes_axe(live_server, organiser_page, axe_violatio
     expect(page.get_by_role("link", name="Ђорђе", exact=False)).to_be_visible()
     violations = axe_violations(page)
     assert violations == [], "\n".join(violations)
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es", "ru"])
+def test_accessibility_block_and_named_list_pass_axe(
+    live_server, signed_in_page, axe_violations, registrations, language
+):
+    RegistrationFactory(
+        meeting=registrations, first_name="Captioned", needs_captions=True, accessibility_other="Braille"
+    )
+    page = signed_in_page(
+        user_create(
+            username="arranger",
+            group=ORGANISERS,
+            permissions=["registration.arrange_accessibility"],
+            in_every_team=True,
+        )
+    )
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+
+    page.goto(f"{live_server.url}/admin/registration/registration/dashboard/#accessibility")
+    expect(page.locator("#accessibility-needs")).to_be_visible()
+    dashboard_violations = axe_violations(page)
+    page.locator("#accessibility a").click()
+    expect(page.locator("#accessibility-people")).to_contain_text("Braille")
+
+    assert dashboard_violations == [], "\n".join(dashboard_violations)
+    violations = axe_violations(page)
+    assert violations == [], "\n".join(violations)

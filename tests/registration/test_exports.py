@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registration.exports.tables import CsvExporter, XlsxExporter, formula_safe, registration_table
-from registration.models import PROTECTED_ANSWER_FIELDS, Registration
+from registration.models import PROTECTED_FIELDS, Registration
 from tests.factories import RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
 
@@ -120,8 +120,9 @@ def test_export_has_one_column_per_field_and_no_manage_token(client, organiser, 
 
     rows = _csv_rows(client.get(_export_url("csv")))
 
-    # Without the diversity permission: every field but the manage token and the protected answers.
-    assert len(rows[0]) == len(Registration._meta.concrete_fields) - 1 - len(PROTECTED_ANSWER_FIELDS)
+    # Without the diversity permission: every field but the manage token, the protected answers and
+    # the time of their consent (issue 19, Medium 3).
+    assert len(rows[0]) == len(Registration._meta.concrete_fields) - 1 - len(PROTECTED_FIELDS)
     assert registration.manage_token not in str(rows)
     assert rows[0]["registered at (meeting time)"] == timezone.localtime(
         registration.created_at, meeting.tzinfo

@@ -23,6 +23,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, upcoming=False, slug=None, **options):
+        if slug is not None and not slug.strip():
+            # `--slug ""` (an unset shell variable) fell back to the data file's meeting and reloaded the
+            # live first meeting with the concept note's 2022 dates (issue 19, Low 12).
+            raise CommandError(
+                "--slug is empty. Give the address of the meeting to load (--slug regional-review), "
+                "or leave --slug out to load the data file's own meeting."
+            )
         today = timezone.localdate() if upcoming else None
         try:
             meeting = meeting_load_imrf(today=today, slug=slug)
