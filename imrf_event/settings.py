@@ -59,6 +59,8 @@ MIDDLEWARE = [
     # The language comes from the language cookie (set by the switcher), else the browser's Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After the language is chosen, so its 400 page is in the visitor's language; before anything reads a body.
+    "imrf_event.request_charset.FormCharsetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Marks request.user verified when this session passed two-factor sign-in.
