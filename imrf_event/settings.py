@@ -303,3 +303,5 @@ PAGE_CACHE_VERSION_CHECK_SECONDS = env.float("PAGE_CACHE_VERSION_CHECK_SECONDS",
 EXPORT_IN_BACKGROUND_FROM_ROWS = env.int("EXPORT_IN_BACKGROUND_FROM_ROWS", default=2000)
 EXPORT_DIR = Path(env("EXPORT_DIR", default=str(BASE_DIR / "private" / "exports")))
 EXPORT_KEEP_SECONDS = env.int("EXPORT_KEEP_SECONDS", default=3600)
+# An attendance report of more lines is imported by a Celery task behind a progress page, as a large export.
+ATTENDANCE_IMPORT_IN_BACKGROUND_FROM_ROWS = env.int("ATTENDANCE_IMPORT_IN_BACKGROUND_FROM_ROWS", default=5000)

@@ -146,7 +146,7 @@ def participation_report_get(*, meeting: Meeting) -> ParticipationReport:
         registered=registered.count(),
         attended=attendees.count(),
         attended_unregistered=_safe(attendance.filter(unregistered=True).count()),
-        to_match=attendance.filter(registration__isnull=True, unregistered=False).count(),
+        to_match=attendance.filter(registration__isnull=True, unregistered=False, ignored=False).count(),
         states_registered=sum(1 for code in unece_codes if registered_countries[code]),
         states_attended=sum(1 for code in unece_codes if attended_countries[code]),
         states_total=len(states),

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import background_exports, outbox, reminders, retention
+from . import attendance_jobs, background_exports, outbox, reminders, retention
 
 
 @shared_task(name=outbox.SEND_EMAIL_TASK, bind=True, acks_late=True, max_retries=outbox.MAX_ATTEMPTS)
@@ -49,3 +49,8 @@ def export_build(job_id: int) -> None:
 @shared_task(name="registration.exports_expire", acks_late=True)
 def exports_expire() -> int:
     return background_exports.exports_expire(now=timezone.now())
+
+
+@shared_task(name=attendance_jobs.ATTENDANCE_IMPORT_TASK, acks_late=True)
+def attendance_import(job_id: int) -> None:
+    attendance_jobs.attendance_import_job_run(job_id=job_id)
