@@ -58,6 +58,8 @@ MIDDLEWARE = [
     # The language comes from the language cookie (set by the switcher), else the browser's Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After the language is chosen, so its 400 page is in the visitor's language; before anything reads a body.
+    "imrf_event.request_charset.FormCharsetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Marks request.user verified when this session passed two-factor sign-in.
@@ -309,3 +311,5 @@ PAGE_CACHE_VERSION_CHECK_SECONDS = env.float("PAGE_CACHE_VERSION_CHECK_SECONDS",
 EXPORT_IN_BACKGROUND_FROM_ROWS = env.int("EXPORT_IN_BACKGROUND_FROM_ROWS", default=2000)
 EXPORT_DIR = Path(env("EXPORT_DIR", default=str(BASE_DIR / "private" / "exports")))
 EXPORT_KEEP_SECONDS = env.int("EXPORT_KEEP_SECONDS", default=3600)
+# An attendance report of more lines is imported by a Celery task behind a progress page, as a large export.
+ATTENDANCE_IMPORT_IN_BACKGROUND_FROM_ROWS = env.int("ATTENDANCE_IMPORT_IN_BACKGROUND_FROM_ROWS", default=5000)

@@ -7,6 +7,9 @@ from django.views.i18n import set_language
 
 from .health import healthz
 
+# A body Django cannot read must not make the 400 page read it again (imrf_event/request_charset.py).
+handler400 = "imrf_event.request_charset.bad_request"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 
+from registration.exports.background import export_jobs_refuse_holding
 from registration.models import (
     PROTECTED_ANSWER_FIELDS,
     Attendance,
@@ -76,9 +77,12 @@ def registrations_anonymise_past(
     The people who attended without a registration (or were never matched to one) go at the same
     time as the registrations of their meeting.
     """
-    Attendance.objects.filter(
+    unregistered = Attendance.objects.filter(
         registration__isnull=True, meeting__ends_at__lte=now - datetime.timedelta(days=days_after)
-    ).delete()
+    )
+    with transaction.atomic():
+        _log_entries_strip(model=Attendance, rows=unregistered)
+        unregistered.delete()
     anonymised = 0
     while True:
         with transaction.atomic():
@@ -96,6 +100,18 @@ def registrations_anonymise_past(
         anonymised += len(batch)
 
 
+def _log_entries_strip(*, model, rows: QuerySet) -> None:
+    """Take the person out of the admin's history ("Recent actions") of `rows`, keeping that they were edited.
+
+    An entry names its object as it was shown (the person's name, an email's address, "Ana Đoković —
+    accepted"), and its message names the inline rows added or changed with it.
+    """
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id__in=rows.order_by().annotate(text_pk=Cast("pk", CharField())).values("text_pk"),
+    ).update(object_repr=Concat(Value("anonymised-"), "object_id", output_field=CharField()), change_message="")
+
+
 def _other_language_kept(typed: str) -> str:
     return KNOWN_LANGUAGES.get(typed.strip().casefold(), "")
 
@@ -108,6 +124,12 @@ def registrations_anonymise(*, pks: list[int], now: datetime.datetime, consent_w
     retention rules keep it for the meeting's counts.
     """
     registrations = Registration.objects.filter(pk__in=pks)
+    # Copies first: the admin's history of every row that names them, and the export files that hold them.
+    _log_entries_strip(model=Registration, rows=registrations)
+    for relation in Registration._meta.related_objects:
+        model = relation.related_model
+        _log_entries_strip(model=model, rows=model._default_manager.filter(**{f"{relation.field.name}__in": pks}))
+    export_jobs_refuse_holding(meeting_ids=set(registrations.values_list("meeting_id", flat=True).distinct()))
     requests = registrations.exclude(other_language="").values_list("pk", "other_language")
     Registration.objects.bulk_update(
         [Registration(pk=pk, other_language=_other_language_kept(typed)) for pk, typed in requests],
@@ -134,7 +156,3 @@ def registrations_anonymise(*, pks: list[int], now: datetime.datetime, consent_w
         email="",
         person_key=Concat(Value("anonymised-"), Cast("pk", CharField()), output_field=CharField()),
     )
-    # The admin's history names the registration as it was shown: its name.
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Registration), object_id__in=[str(pk) for pk in pks]
-    ).update(object_repr=Concat(Value("anonymised-"), "object_id", output_field=CharField()))

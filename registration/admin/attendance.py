@@ -20,8 +20,19 @@ from registration.exports.background import participation_table
 from registration.exports.gate import export_respond
 from registration.mail.follow_up import follow_up_recipients, follow_up_send
 from registration.models import Attendance, AttendanceImport, ExportJob, FollowUp, Registration
-from registration.online.attendance import attendance_import, attendance_match, attendance_record_unregistered
-from registration.online.attendance_formats import MAX_BYTES, AttendanceFileError
+from registration.online.attendance import (
+    attendance_ignore,
+    attendance_import,
+    attendance_import_summary,
+    attendance_match,
+    attendance_record_unregistered,
+)
+from registration.online.attendance_formats import MAX_BYTES, AttendanceFileError, attendance_report_read
+from registration.online.attendance_jobs import (
+    attendance_import_goes_to_background,
+    attendance_import_job_create,
+    attendance_import_task,
+)
 from registration.online.participation import participation_report_get
 
 
@@ -48,7 +59,7 @@ class AttendanceUploadForm(forms.Form):
 class AttendanceMatchForm(forms.ModelForm):
     class Meta:
         model = Attendance
-        fields = ("registration", "unregistered")
+        fields = ("registration", "unregistered", "ignored")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,6 +72,8 @@ class AttendanceMatchForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("registration") and cleaned.get("unregistered"):
             self.add_error("unregistered", _("Choose a registration or tick “attended without registering”, not both."))
+        if cleaned.get("ignored") and (cleaned.get("registration") or cleaned.get("unregistered")):
+            self.add_error("ignored", _("A line matched to someone, or counted as attending, cannot be ignored."))
         return cleaned
 
 
@@ -73,11 +86,13 @@ class MatchStateFilter(admin.SimpleListFilter):
             ("to_match", _("To match")),
             ("matched", _("Matched to a registration")),
             ("unregistered", _("Attended without registering")),
+            ("ignored", _("Ignored (host, room, test)")),
         ]
 
     def queryset(self, request, queryset):
         return {
-            "to_match": queryset.filter(registration__isnull=True, unregistered=False),
+            "to_match": queryset.filter(registration__isnull=True, unregistered=False, ignored=False),
+            "ignored": queryset.filter(ignored=True),
             "matched": queryset.filter(registration__isnull=False),
             "unregistered": queryset.filter(unregistered=True),
         }.get(self.value(), queryset)
@@ -86,13 +101,13 @@ class MatchStateFilter(admin.SimpleListFilter):
 @admin.register(Attendance)
 class AttendanceAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
     form = AttendanceMatchForm
-    list_display = ("name", "email", "registration", "minutes", "unregistered", "meeting")
+    list_display = ("name", "email", "registration", "minutes", "unregistered", "ignored", "meeting")
     list_filter = (MatchStateFilter, "meeting")
     search_fields = ("name", "email", "registration__first_name", "registration__last_name")
     readonly_fields = ("meeting", "name", "email", "minutes", "first_join", "last_leave", "channel")
-    fields = (*readonly_fields, "registration", "unregistered")
+    fields = (*readonly_fields, "registration", "unregistered", "ignored")
     list_select_related = ("registration", "meeting")
-    actions = ("record_unregistered",)
+    actions = ("record_unregistered", "ignore")
     change_list_template = "admin/registration/attendance/change_list.html"
 
     def has_add_permission(self, request):
@@ -123,6 +138,20 @@ class AttendanceAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
             messages.SUCCESS,
         )
 
+    @admin.action(description=_("Ignore this row (host, room, test)"), permissions=["change"])
+    def ignore(self, request, queryset):
+        count = attendance_ignore(attendances=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d line ignored: it is no longer to match, nor counted.",
+                "%(count)d lines ignored: they are no longer to match, nor counted.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
@@ -136,29 +165,25 @@ class AttendanceAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         form = AttendanceUploadForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
+            meeting, upload = form.cleaned_data["meeting"], form.cleaned_data["file"]
+            content = upload.read()
             try:
-                meeting = form.cleaned_data["meeting"]
-                result = attendance_import(meeting=meeting, content=form.cleaned_data["file"].read())
+                # Read here first, so a file that is no report is refused beside the field, even a large one.
+                report = attendance_report_read(content=content)
+                if attendance_import_goes_to_background(rows=report.read):
+                    return self._import_in_background(
+                        request, meeting=meeting, content=content, file_name=upload.name, rows=report.read
+                    )
+                result = attendance_import(meeting=meeting, content=content)
             except AttendanceFileError as error:
                 form.add_error("file", str(error))
             else:
-                counts = {
-                    "read": result.read,
-                    "matched": result.matched,
-                    "unmatched": result.unmatched,
-                    "ignored": result.ignored,
-                }
                 if result.already_imported:
                     self.message_user(request, _("This file was already imported for this meeting; nothing changed."))
-                self.message_user(
-                    request,
-                    _(
-                        "%(read)d rows read: %(matched)d people matched, %(unmatched)d to match by hand, "
-                        "%(ignored)d rows ignored."
-                    )
-                    % counts,
-                    messages.SUCCESS,
+                summary = attendance_import_summary(
+                    read=result.read, matched=result.matched, unmatched=result.unmatched, ignored=result.ignored
                 )
+                self.message_user(request, summary, messages.SUCCESS)
                 url = reverse("admin:registration_attendance_changelist")
                 return HttpResponseRedirect(f"{url}?state=to_match&meeting__id__exact={meeting.pk}")
         context = {
@@ -169,6 +194,15 @@ class AttendanceAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
             "imports": AttendanceImport.objects.filter(meeting__in=meetings_for_user(request.user))[:20],
         }
         return TemplateResponse(request, "admin/registration/attendance/upload.html", context)
+
+    def _import_in_background(self, request, *, meeting, content, file_name, rows):
+        """A report larger than a request can bear: the worker imports it while a progress page waits."""
+        job = attendance_import_job_create(
+            user=request.user, meeting=meeting, content=content, file_name=file_name, rows=rows
+        )
+        # After commit, so the worker never looks for a job it cannot see yet; without a broker it runs here.
+        attendance_import_task.delay_on_commit(job.pk)
+        return HttpResponseRedirect(reverse("admin:registration_export_job", args=[job.pk]))
 
     def report_view(self, request, output="page"):
         if not can_view_dashboard(request.user):

@@ -18,6 +18,7 @@ from registration.exports.background import (
 )
 from registration.exports.tables import Table
 from registration.models import ExportJob, FloorDecision, Registration
+from registration.online.attendance import attendance_import_summary
 from registration.reports.accessibility import accessibility_table
 
 
@@ -80,6 +81,21 @@ def _check_accessibility(*, user, query: str) -> Meeting:
     return _meeting_asked(user=user, query=query)
 
 
+def _check_attendance_import(*, user, query: str) -> Meeting:
+    """An import runs as its user: still allowed to import attendance, and still on the meeting's team."""
+    if not user.has_perm("registration.add_attendance"):
+        raise PermissionDenied
+    meeting_id = QueryDict(query).get("meeting__id__exact")
+    if not meeting_id:
+        raise Http404
+    _meetings, meeting = meeting_for_user_chosen(user=user, meeting_id=meeting_id)
+    return meeting
+
+
+def _attendance_import_summary(job: ExportJob) -> str:
+    return attendance_import_summary(**job.result) if job.result else ""
+
+
 def _of_meeting(table_of, *, meeting: Meeting) -> tuple[Table, str, list[int]]:
     return (*table_of(meeting=meeting), [meeting.pk])
 
@@ -135,5 +151,17 @@ export_kind_register(
         ),
         page="admin:registration_accessibility",
         back_label=_("Back to the accessibility needs"),
+    ),
+)
+
+export_kind_register(
+    kind=ExportJob.Kind.ATTENDANCE_IMPORT,
+    export_kind=ExportKind(
+        check=_check_attendance_import,
+        build=None,
+        # Back to the people of the meeting left to match, which the job's query names.
+        page="admin:registration_attendance_changelist",
+        back_label=_("See the people to match"),
+        summary=_attendance_import_summary,
     ),
 )

@@ -93,12 +93,15 @@ class RegistrationPagesMixin:
             "refresh_seconds": 2,
             "back_url": reverse(kind.page) + (f"?{job.query}" if job.query else ""),
             "back_label": kind.back_label,
+            # A job that imports makes no file: its page says what it found.
+            "imports": kind.build is None,
+            "summary": kind.summary(job) if kind.summary and job.status == ExportJob.Status.DONE else "",
         }
         return TemplateResponse(request, "admin/registration/export_job.html", context)
 
     def export_job_file_view(self, request, job_id):
         job = self._own_job(request, job_id)
-        if job.status != ExportJob.Status.DONE:
+        if job.status != ExportJob.Status.DONE or EXPORT_KINDS[job.kind].build is None:
             return HttpResponseRedirect(reverse("admin:registration_export_job", args=[job.pk]))
         # Rights are asked again: an organiser taken off the meeting's team since it was built gets nothing.
         if not export_job_allowed(job=job):

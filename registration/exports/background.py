@@ -99,12 +99,14 @@ class ExportKind:
 
     `check` raises PermissionDenied or Http404 when the user may no longer see what the job holds;
     `build` checks, then returns the table, the file name without extension and the meetings its rows are of.
+    A kind without `build` makes no file: it imports (`attendance_jobs`), and `summary` says what it found.
     """
 
     check: Callable[..., object]
-    build: Callable[..., tuple[Table, str, list[int]]]
+    build: Callable[..., tuple[Table, str, list[int]]] | None
     page: str
     back_label: str
+    summary: Callable[[ExportJob], str] | None = None
 
 
 # Filled by the admin layer (registration/admin/export_kinds.py), which knows how each kind's page
@@ -156,7 +158,7 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
     """Write the job's file once; a second delivery of the task finds it started and returns."""
     with transaction.atomic():
         job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status != ExportJob.Status.QUEUED:
+        if job is None or job.status != ExportJob.Status.QUEUED or EXPORT_KINDS[job.kind].build is None:
             return job
         job.status = ExportJob.Status.RUNNING
         job.save(update_fields=["status"])
@@ -179,14 +181,17 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
         partial.unlink(missing_ok=True)
         ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED)
         return job
-    # The count can have grown since the request counted it.
-    ExportJob.objects.filter(pk=job.pk).update(
+    # The count can have grown since the request counted it. Only a job still running is done: one
+    # refused meanwhile (an erasure of someone it may hold) keeps no file.
+    finished = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
         status=ExportJob.Status.DONE,
         written=counted.written,
         total=max(job.total, counted.written),
         meeting_ids=meeting_ids,
         with_protected_answers=job.kind in REGISTRATION_KINDS and can_see_diversity(job.user),
     )
+    if not finished:
+        path.unlink(missing_ok=True)
     job.refresh_from_db()
     return job
 
@@ -207,6 +212,28 @@ def export_job_expire(*, job: ExportJob) -> None:
 def export_job_refuse(*, job: ExportJob) -> None:
     """Delete the file of a job whose user may no longer see what it holds, and say so on its page."""
     _export_job_end(job=job, status=ExportJob.Status.REFUSED)
+
+
+# The kinds whose files name people: the participation report holds counts only.
+PERSONAL_KINDS = (*REGISTRATION_KINDS, ExportJob.Kind.CHAIR_LIST)
+
+
+def export_jobs_refuse_holding(*, meeting_ids: set[int]) -> int:
+    """Delete every file built, or being built, that may hold a registration of these meetings; return how many.
+
+    Called when registrations' personal data is removed: a copy made before must not outlive it. A job
+    being built has not recorded its meetings yet, so it is refused too; a queued one will read the
+    registrations as they are then.
+    """
+    jobs = ExportJob.objects.filter(
+        kind__in=PERSONAL_KINDS, status__in=[ExportJob.Status.RUNNING, ExportJob.Status.DONE]
+    )
+    refused = 0
+    for job in jobs.select_for_update():
+        if job.status == ExportJob.Status.RUNNING or meeting_ids & set(job.meeting_ids):
+            export_job_refuse(job=job)
+            refused += 1
+    return refused
 
 
 def exports_expire(*, now) -> int:

@@ -32,7 +32,8 @@ class Attendance(models.Model):
     """One person's presence at one meeting, all their joins summed; personal data like the registration itself.
 
     `registration` is empty until the person is matched; `unregistered` records that the organisers
-    found no registration for them. The retention rules blank the name and email with the registration's.
+    found no registration for them; `ignored` that the line was no participant at all. The retention
+    rules blank the name and email with the registration's.
     """
 
     meeting = models.ForeignKey("agenda.Meeting", on_delete=models.CASCADE, related_name="attendances")
@@ -48,6 +49,12 @@ class Attendance(models.Model):
         _("attended without registering"),
         default=False,
         help_text=_("Tick when no registration belongs to this person; they are then counted apart."),
+    )
+    # The host's own line, a room device, a test connection: no one to match, and no one to count.
+    ignored = models.BooleanField(
+        _("ignored (host, room, test)"),
+        default=False,
+        help_text=_("Tick for a line that is no participant; it is then neither matched nor counted."),
     )
     # How the rows of this person are recognised in the next report: their email, else their name.
     person_key = models.CharField(_("person key"), max_length=300, editable=False)
@@ -76,6 +83,10 @@ class Attendance(models.Model):
             models.CheckConstraint(
                 condition=Q(registration__isnull=True) | Q(unregistered=False),
                 name="attendance_matched_or_unregistered",
+            ),
+            models.CheckConstraint(
+                condition=Q(ignored=False) | Q(registration__isnull=True, unregistered=False),
+                name="attendance_ignored_is_neither_matched_nor_unregistered",
             ),
         ]
 

@@ -1,4 +1,4 @@
-"""An export too large to build inside a request: the row that tracks it from queued to downloaded to deleted."""
+"""A job too large for a request (an export, an attendance import): the row that tracks it from queued to deleted."""
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +15,8 @@ class ExportJob(models.Model):
         CHAIR_LIST = "chair_list", _("Speakers' list for the chair")
         PARTICIPATION = "participation", _("Participation report")
         ACCESSIBILITY = "accessibility", _("Accessibility needs")
+        # Not an export: an attendance report too large to import within a request, read by the worker.
+        ATTENDANCE_IMPORT = "attendance_import", _("Attendance report imported")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -43,6 +45,9 @@ class ExportJob(models.Model):
         _("with protected answers"),
         default=False,
         help_text=_("Whether the file was built by someone allowed the diversity and accessibility answers."),
+    )
+    result = models.JSONField(
+        _("result"), default=dict, blank=True, help_text=_("What a job that imports found, to show on its page.")
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))

@@ -148,7 +148,7 @@ def participation_report_get(*, meeting: Meeting) -> ParticipationReport:
         registered=registered.count(),
         attended=attendees.count(),
         attended_unregistered=unprotected_count(attendance.filter(unregistered=True).count()),
-        to_match=attendance.filter(registration__isnull=True, unregistered=False).count(),
+        to_match=attendance.filter(registration__isnull=True, unregistered=False, ignored=False).count(),
         states_registered=len(states_represented(registrations=registered) & unece_codes),
         states_attended=len(states_represented(registrations=attendees) & unece_codes),
         states_total=len(states),
