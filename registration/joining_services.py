@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
+from .invitations import invitation_sequence_raise
 from .joining import SECRET_FIELDS, JoiningDetails, JoiningDetailsSent, joining_for
 from .models import OutgoingEmail, Registration
 from .outbox import email_queue
@@ -54,6 +55,8 @@ def joining_changed_send(*, details: JoiningDetails) -> int:
         if not created:
             continue
         joining = joining_for(registration=registration, at=None, details=details)
+        # The attached invitation's new location replaces the old link in the participant's calendar.
+        invitation_sequence_raise(registrations=[registration.pk])
         email_queue(registration=registration, kind=OutgoingEmail.Kind.JOINING_CHANGED, joining=joining)
         queued += 1
     return queued

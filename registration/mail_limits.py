@@ -17,6 +17,10 @@ WINDOW = datetime.timedelta(hours=1)
 # email; a script repeating the manage form gets five, all to the registration's own address or
 # with our fixed text only.
 MANAGE_EMAILS_PER_HOUR = 5
+# Cancelling and restoring answer the participant's own act, and carry the calendar's CANCEL or REQUEST:
+# they are sent whatever the other emails used of the hour (F1.4), up to this many, which no one
+# cancelling by mistake and restoring reaches; only a script toggling the registration does.
+MANAGE_ANSWERS_PER_HOUR = 10
 # Someone who lost their link asks again once or twice; beyond that it is somebody filling a stranger's inbox.
 MANAGE_LINK_RESENDS_PER_HOUR = 3
 
@@ -49,6 +53,22 @@ def manage_email_queue(*, registration: Registration, kind: str, now: datetime.d
     """Queue an email the manage link caused, unless the hour's allowance is used up; None when it is."""
     if manage_emails_left(registration=registration, now=now) < 1:
         logger.warning("manage link email limit reached", extra={"registration_id": registration.pk, "kind": kind})
+        return None
+    return outbox.email_queue(registration=registration, kind=kind)
+
+
+def manage_answer_queue(*, registration: Registration, kind: str, now: datetime.datetime) -> OutgoingEmail | None:
+    """Queue the confirmation of a cancellation or a restoration; None past MANAGE_ANSWERS_PER_HOUR.
+
+    Callers hold the registration's row lock (see `manage_emails_left`). The page says when none was sent.
+    """
+    sent = OutgoingEmail.objects.filter(
+        registration=registration,
+        kind__in=(OutgoingEmail.Kind.CANCELLATION, OutgoingEmail.Kind.CONFIRMATION),
+        created_at__gt=now - WINDOW,
+    ).count()
+    if sent >= MANAGE_ANSWERS_PER_HOUR:
+        logger.warning("cancel/restore email limit reached", extra={"registration_id": registration.pk, "kind": kind})
         return None
     return outbox.email_queue(registration=registration, kind=kind)
 

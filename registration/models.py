@@ -278,6 +278,8 @@ class OutgoingEmail(models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up after the meeting")
         JOINING_CHANGED = "joining_changed", _("Joining details changed")
         FLOOR_DECISION = "floor_decision", _("Decision on taking the floor")
+        CALENDAR_UPDATE = "calendar_update", _("Meeting time changed")
+        MAILING = "mailing", _("Message from the organisers")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -394,4 +396,5 @@ class EmailChangeRequest(models.Model):
 from .attendance import Attendance, AttendanceImport, FollowUp, FollowUpDelivery  # noqa: E402, F401 - models of this app
 from .export_jobs import ExportJob  # noqa: E402, F401 - a model of this app, defined beside the others
 from .floor import FloorDecision  # noqa: E402, F401 - a model of this app, defined beside the others
+from .invitations import CalendarInvitation  # noqa: E402, F401 - a model of this app, defined beside the others
 from .joining import JoiningDetails, JoiningDetailsSent  # noqa: E402, F401 - models of this app, defined beside the others

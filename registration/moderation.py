@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from . import outbox
+from .invitations import invitation_sequence_raise
 from .models import OutgoingEmail, Registration
 
 
@@ -14,6 +15,8 @@ def _registration_decide(*, registration: Registration, status: str) -> bool:
             return False
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
+        # A decline withdraws any invitation sent (METHOD:CANCEL), over the sequence the calendar holds.
+        invitation_sequence_raise(registrations=[locked.pk])
         outbox.email_queue(registration=locked, kind=OutgoingEmail.Kind.DECISION)
     registration.status = status
     return True

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 from agenda.models import Meeting
 
 from . import email_change, mail_limits, outbox, retention
+from .invitations import invitation_sequence_raise
 from .models import EmailChangeRequest, OutgoingEmail, Registration
 from .rules import email_normalise, registration_rules_check
 from .secret_links import manage_url
@@ -207,7 +208,9 @@ def registration_cancel(*, registration: Registration, now=None) -> Registration
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
-    mail_limits.manage_email_queue(registration=registration, kind=OutgoingEmail.Kind.CANCELLATION, now=now)
+    # The cancellation carries METHOD:CANCEL, which calendars apply only over the last sequence they saw.
+    invitation_sequence_raise(registrations=[registration.pk])
+    mail_limits.manage_answer_queue(registration=registration, kind=OutgoingEmail.Kind.CANCELLATION, now=now)
     return registration
 
 
@@ -226,7 +229,9 @@ def registration_restore(*, registration: Registration, now=None) -> Registratio
     registration.status = _initial_status(registration.meeting)
     registration.cancelled_at = None
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
-    mail_limits.manage_email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION, now=now)
+    # The confirmation's invitation must outrank the CANCEL the calendar holds.
+    invitation_sequence_raise(registrations=[registration.pk])
+    mail_limits.manage_answer_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION, now=now)
     return registration
 
 
