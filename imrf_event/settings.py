@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_countries",
     "agenda",
     "registration",
+    "mailings",
     # The project's own management commands (compile_translations).
     "imrf_event.apps.ImrfEventConfig",
     "axes",
