@@ -84,7 +84,11 @@ def test_another_teams_organiser_sees_and_sends_none_of_it(client, mailing, read
     listing = client.get(reverse("admin:mailings_mailing_changelist")).content.decode()
     pages = [
         client.get(reverse(name, args=[mailing.pk])).status_code
-        for name in ("admin:mailings_mailing_change", "admin:mailings_mailing_preview", "admin:mailings_mailing_confirm")
+        for name in (
+            "admin:mailings_mailing_change",
+            "admin:mailings_mailing_preview",
+            "admin:mailings_mailing_confirm",
+        )
     ]
     posted = client.post(reverse("admin:mailings_mailing_confirm", args=[mailing.pk]))
 
