@@ -11,6 +11,11 @@ def write_emails(mailing_id: int) -> int:
     return services.mailing_emails_write(mailing_id=mailing_id)
 
 
+@shared_task(name=services.SEND_BATCH_TASK, acks_late=True)
+def send_batch(email_ids: list[int]) -> int:
+    return services.mailing_batch_send(email_ids=email_ids)
+
+
 @shared_task(name="mailings.requeue_stuck", acks_late=True)
 def requeue_stuck() -> int:
     return services.mailings_requeue_stuck(now=timezone.now())
