@@ -4,7 +4,7 @@ from django.db import transaction
 
 from .invitations import invitation_sequence_raise
 from .models import OutgoingEmail, Registration
-from .outbox import email_queue
+from .outbox import email_queue_rendered_later
 
 
 @transaction.atomic
@@ -26,5 +26,6 @@ def invitations_meeting_rescheduled(*, meeting) -> int:
     )
     invitation_sequence_raise(registrations=[registration.pk for registration in registrations])
     for registration in registrations:
-        email_queue(registration=registration, kind=OutgoingEmail.Kind.CALENDAR_UPDATE)
+        # Rendered by the worker: the organiser's save writes a row per registrant, not thousands of texts.
+        email_queue_rendered_later(registration=registration, kind=OutgoingEmail.Kind.CALENDAR_UPDATE)
     return len(registrations)
