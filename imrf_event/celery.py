@@ -29,6 +29,12 @@ app.conf.beat_schedule = {
         "schedule": 24 * 3600.0,
         "options": {"expires": 3600},
     },
+    # A message whose "send" lost its task (broker down) is written after at most a few minutes.
+    "requeue-stuck-messages": {
+        "task": "mailings.requeue_stuck",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
     # Exports are kept an hour by default: a sweep every five minutes deletes them soon after.
     "expire-exports": {
         "task": "registration.exports_expire",

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "agenda",
     "registration",
+    "mailings",
     # The project's own management commands (compile_translations).
     "imrf_event.apps.ImrfEventConfig",
     "axes",

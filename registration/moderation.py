@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from registration import email_change
 from registration.mail import outbox
+from registration.mail.invitations import invitation_sequence_raise
 from registration.models import OutgoingEmail, Registration
 
 
@@ -20,6 +21,8 @@ def _registration_decide(*, registration: Registration, status: str) -> bool:
             # A pending change of address would otherwise move the registration off the declined
             # address, which could then register again.
             email_change.email_changes_close(registration=locked, now=timezone.now())
+        # A decline withdraws any invitation sent (METHOD:CANCEL), over the sequence the calendar holds.
+        invitation_sequence_raise(registrations=[locked.pk])
         outbox.email_queue(registration=locked, kind=OutgoingEmail.Kind.DECISION)
     registration.status = status
     return True

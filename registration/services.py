@@ -13,6 +13,7 @@ from agenda.models import Meeting
 from registration import email_change, retention
 from registration.mail import limits as mail_limits
 from registration.mail import outbox
+from registration.mail.invitations import invitation_sequence_raise
 from registration.models import ONE_PER_EMAIL, EmailChangeRequest, OutgoingEmail, Registration
 from registration.rules import registration_rules_check
 
@@ -242,7 +243,9 @@ def registration_cancel(*, registration: Registration, now=None) -> Registration
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
     # A change of address asked before cancelling stays closed even if the registration is restored.
     email_change.email_changes_close(registration=registration, now=now)
-    mail_limits.manage_email_queue(registration=registration, kind=OutgoingEmail.Kind.CANCELLATION, now=now)
+    # The cancellation carries METHOD:CANCEL, which calendars apply only over the last sequence they saw.
+    invitation_sequence_raise(registrations=[registration.pk])
+    mail_limits.manage_answer_queue(registration=registration, kind=OutgoingEmail.Kind.CANCELLATION, now=now)
     return registration
 
 
@@ -261,7 +264,9 @@ def registration_restore(*, registration: Registration, now=None) -> Registratio
     registration.status = _initial_status(registration.meeting)
     registration.cancelled_at = None
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
-    mail_limits.manage_email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION, now=now)
+    # The confirmation's invitation must outrank the CANCEL the calendar holds.
+    invitation_sequence_raise(registrations=[registration.pk])
+    mail_limits.manage_answer_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION, now=now)
     return registration
 
 

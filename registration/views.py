@@ -263,7 +263,13 @@ def cancel(request, token):
         if emailed:
             messages.success(request, _("Your registration is cancelled. We have emailed you a confirmation."))
         else:
-            messages.success(request, _("Your registration is cancelled."))
+            messages.success(
+                request,
+                _(
+                    "Your registration is cancelled. Many emails about this registration were sent in the last "
+                    "hour, so no confirmation was emailed this time."
+                ),
+            )
         return redirect("registration:manage", token=token)
     return render(request, "registration/cancel.html", {"meeting": registration.meeting, "registration": registration})
 
@@ -278,7 +284,19 @@ def restore(request, token):
         messages.error(request, _("Registration is closed, so a cancelled registration can no longer be restored."))
         return redirect("registration:manage", token=token)
     if registration.status in CHANGEABLE:
-        messages.success(request, _("Your registration is active again."))
+        emailed = registration.emails.filter(
+            kind=OutgoingEmail.Kind.CONFIRMATION, created_at__gte=registration.updated_at
+        ).exists()
+        if emailed:
+            messages.success(request, _("Your registration is active again. We have emailed you a confirmation."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your registration is active again. Many emails about this registration were sent in the last "
+                    "hour, so no confirmation was emailed this time."
+                ),
+            )
     return redirect("registration:manage", token=token)
 
 

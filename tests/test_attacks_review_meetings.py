@@ -1,5 +1,7 @@
 """An attacker's review of issues 12 and 14 as merged: each test performs one attack and asserts the safe outcome."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.core.cache import cache
@@ -7,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from registration.models import Attendance, AttendanceImport, FollowUp, OutgoingEmail
+from mailings.models import Mailing
+from registration.models import Attendance, AttendanceImport, OutgoingEmail
 from tests.factories import FloorDecisionFactory, JoiningDetailsFactory, MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
 
@@ -148,11 +151,13 @@ def test_joining_details_of_another_teams_meeting_are_not_found_in_the_admin(cli
     assert change.status_code in (302, 404)
 
 
-# Follow-up emails.
+# Follow-up emails: messages to those who attended (mailings app), sent once the meeting is over.
 
 
 def _follow_up(meeting, body="Thanks."):
-    return FollowUp.objects.create(meeting=meeting, audience=FollowUp.Audience.ATTENDED, subject="Thank you", body=body)
+    return Mailing.objects.create(
+        meeting=meeting, audience=Mailing.Audience.ATTENDED, subject_en="Thank you", body_en=body
+    )
 
 
 def _attended(meeting, email):
@@ -161,50 +166,54 @@ def _attended(meeting, email):
     return registration
 
 
-def test_follow_up_send_action_on_another_teams_follow_up_sends_nothing(
+def _past(meeting):
+    meeting.starts_at -= datetime.timedelta(days=60)
+    meeting.ends_at -= datetime.timedelta(days=60)
+    meeting.registration_deadline -= datetime.timedelta(days=60)
+    meeting.save()
+
+
+def test_follow_up_send_on_another_teams_follow_up_sends_nothing(
     client, meeting, other_meeting, organiser, django_capture_on_commit_callbacks
 ):
+    _past(other_meeting)
     _attended(other_meeting, "bystander@example.org")
     follow_up = _follow_up(other_meeting)
     client.force_login(organiser)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("admin:registration_followup_changelist"), {"action": "send", "_selected_action": [follow_up.pk]}
-        )
+        response = client.post(reverse("admin:mailings_mailing_confirm", args=[follow_up.pk]))
 
-    assert not OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.FOLLOW_UP).exists()
+    assert response.status_code == 404
+    assert not OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.MAILING).exists()
     assert mail.outbox == []
 
 
 def test_follow_up_sent_twice_writes_to_each_participant_once(
     client, meeting, organiser, django_capture_on_commit_callbacks
 ):
+    _past(meeting)
     _attended(meeting, "amina@example.org")
     follow_up = _follow_up(meeting)
     client.force_login(organiser)
 
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(2):
-            client.post(
-                reverse("admin:registration_followup_changelist"),
-                {"action": "send", "_selected_action": [follow_up.pk]},
-            )
+            client.post(reverse("admin:mailings_mailing_confirm", args=[follow_up.pk]))
 
-    assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.FOLLOW_UP).count() == 1
+    assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.MAILING).count() == 1
 
 
 def test_follow_up_body_with_markup_is_escaped_in_the_html_email(
     client, meeting, organiser, django_capture_on_commit_callbacks
 ):
+    _past(meeting)
     _attended(meeting, "amina@example.org")
     follow_up = _follow_up(meeting, body='Thanks <a href="https://evil.example/">click</a><script>x()</script>')
     client.force_login(organiser)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("admin:registration_followup_changelist"), {"action": "send", "_selected_action": [follow_up.pk]}
-        )
+        client.post(reverse("admin:mailings_mailing_confirm", args=[follow_up.pk]))
 
     html = mail.outbox[0].alternatives[0][0]
     assert "<script>" not in html

@@ -1,4 +1,4 @@
-"""The organisers' attendance pages: importing a report, matching people by hand, the report, the follow-up."""
+"""The organisers' attendance pages: importing a report, matching people by hand, the report, past follow-ups."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -18,7 +18,6 @@ from agenda.selectors import meeting_for_user_chosen, meetings_for_user
 from registration.access import can_view_dashboard
 from registration.exports.background import participation_table
 from registration.exports.gate import export_respond
-from registration.mail.follow_up import follow_up_recipients, follow_up_send
 from registration.models import Attendance, AttendanceImport, ExportJob, FollowUp, Registration
 from registration.online.attendance import (
     attendance_ignore,
@@ -246,30 +245,24 @@ class AttendanceAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(FollowUp)
 class FollowUpAdmin(MeetingScopedAdminMixin, TranslationAdmin):
-    list_display = ("subject", "meeting", "audience", "recipients", "queued", "sent_at")
+    """The follow-ups sent before messages existed, kept readable; a new one is a message (the mailings app)."""
+
+    list_display = ("subject", "meeting", "audience", "queued", "sent_at")
     list_filter = ("meeting", "audience")
     readonly_fields = ("sent_at",)
     exclude = ("created_at",)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    actions = ("send",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(queued_count=Count("deliveries"))
 
-    @admin.display(description=_("recipients now"))
-    def recipients(self, follow_up):
-        return follow_up_recipients(follow_up=follow_up).count()
+    def has_add_permission(self, request):
+        # Written as a message to those who attended or did not: previewed, tested, confirmed (F3.25).
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     @admin.display(description=_("emails queued"), ordering="queued_count")
     def queued(self, follow_up):
         return follow_up.queued_count
-
-    @admin.action(description=_("Send to those not sent it yet"), permissions=["change"])
-    def send(self, request, queryset):
-        count = sum(follow_up_send(follow_up=follow_up) for follow_up in queryset)
-        self.message_user(
-            request,
-            ngettext("%(count)d follow-up email queued.", "%(count)d follow-up emails queued.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agenda.calendar import meeting_ical
+from agenda.calendar import invitation_ical
 from agenda.dates import date_words
 from agenda.models import Meeting
+from registration.mail.invitations import invitation_to_send
 from registration.models import OutgoingEmail, Registration, Reminder
 from registration.online.joining import Joining, joining_for
 from registration.secret_links import manage_url
@@ -26,6 +27,7 @@ SUBJECTS = {
     OutgoingEmail.Kind.CHANGE: translation.gettext_noop("Your registration has been updated"),
     OutgoingEmail.Kind.CANCELLATION: translation.gettext_noop("Your registration is cancelled"),
     OutgoingEmail.Kind.JOINING_CHANGED: translation.gettext_noop("The joining details have changed"),
+    OutgoingEmail.Kind.CALENDAR_UPDATE: translation.gettext_noop("The meeting's time has changed"),
 }
 TEMPLATES = {
     OutgoingEmail.Kind.CONFIRMATION: "confirmation",
@@ -35,6 +37,7 @@ TEMPLATES = {
     OutgoingEmail.Kind.DECISION: "decision",
     OutgoingEmail.Kind.JOINING_CHANGED: "joining_changed",
     OutgoingEmail.Kind.FLOOR_DECISION: "floor_decision",
+    OutgoingEmail.Kind.CALENDAR_UPDATE: "calendar_update",
 }
 # The emails whose .ics may carry the joining link in its location: only those to active registrations.
 JOINING_KINDS = (OutgoingEmail.Kind.REMINDER, OutgoingEmail.Kind.JOINING_CHANGED, OutgoingEmail.Kind.FLOOR_DECISION)
@@ -172,12 +175,19 @@ def email_build(
     )
 
 
+# The emails that carry the registration's calendar invitation, or its withdrawal: which of the two (or
+# neither, for a pending registration) is decided when the email goes out (`invitation_to_send`).
+CALENDAR_KINDS = (
+    OutgoingEmail.Kind.CONFIRMATION,
+    OutgoingEmail.Kind.CHANGE,
+    OutgoingEmail.Kind.DECISION,
+    OutgoingEmail.Kind.CANCELLATION,
+    OutgoingEmail.Kind.CALENDAR_UPDATE,
+)
+
+
 def _attaches_calendar(*, registration: Registration, kind: str, joining: Joining | None) -> bool:
-    return (
-        kind in (OutgoingEmail.Kind.CONFIRMATION, OutgoingEmail.Kind.CHANGE)
-        or (kind == OutgoingEmail.Kind.DECISION and registration.status == Registration.Status.ACTIVE)
-        or joining is not None
-    )
+    return kind in CALENDAR_KINDS or joining is not None
 
 
 def email_build_unrendered(*, registration: Registration, kind: str) -> OutgoingEmail:
@@ -269,16 +279,38 @@ def email_message_build(*, email: OutgoingEmail) -> EmailMultiAlternatives:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     if email.attach_calendar:
-        # The calendar's texts in the language the email was written in.
-        joining = None
-        if email.kind in JOINING_KINDS:
-            # The link as it is now, for a registration still active: a link changed since the
-            # row was written is the one that works.
-            joining = joining_for(registration=registration, at=None)
-        with translation.override(registration.email_language):
-            ical = meeting_ical(meeting=meeting, site_url=settings.SITE_URL, joining_url=joining.url if joining else "")
-        message.attach(f"{meeting.slug}.ics", ical.decode(), "text/calendar")
+        _calendar_attach(message=message, email=email)
     return message
+
+
+def _calendar_attach(*, message: EmailMultiAlternatives, email: OutgoingEmail) -> None:
+    """Attach the invitation (or its withdrawal) as the registration now stands; nothing for a pending one."""
+    registration = email.registration
+    invitation = invitation_to_send(registration=registration)
+    if invitation is None or (invitation.method == "REQUEST" and email.kind == OutgoingEmail.Kind.CANCELLATION):
+        # A cancellation restored before it went out says "cancelled": it must not also invite.
+        return
+    meeting = registration.meeting
+    joining = None
+    if invitation.method == "REQUEST":
+        # The link as it is now: one changed since the row was written is the one that works. Emails
+        # about the joining details carry it whenever they are sent; others once it is due to be shown,
+        # so an update does not take the link out of a calendar that has it.
+        joining = joining_for(registration=registration, at=None if email.kind in JOINING_KINDS else timezone.now())
+    # The calendar's texts in the language the email was written in.
+    with translation.override(registration.email_language):
+        ical = invitation_ical(
+            meeting=meeting,
+            site_url=settings.SITE_URL,
+            method=invitation.method,
+            uid=invitation.uid,
+            sequence=invitation.sequence,
+            attendee_email=registration.email,
+            attendee_name=registration.full_name,
+            joining_url=joining.url if joining else "",
+        )
+    # text/calendar with its method: how Outlook and Gmail tell an invitation from a plain file.
+    message.attach(f"{meeting.slug}.ics", ical.decode(), f"text/calendar; method={invitation.method}")
 
 
 # Reminder texts: organisers write them, with placeholders filled per registrant.

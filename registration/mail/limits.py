@@ -18,6 +18,10 @@ MANAGE_EMAILS_PER_HOUR = 5
 # The public form's duplicate path has its own limit, decided when the email is sent (`outbox`),
 # so that a registered address costs the form no more work than a new one.
 MANAGE_LINK_RESENDS_PER_HOUR = outbox.MANAGE_LINK_RESENDS_PER_HOUR
+# Cancelling and restoring answer the participant's own act, and carry the calendar's CANCEL or REQUEST:
+# they are sent whatever the other emails used of the hour (F1.4), up to this many, which no one
+# cancelling by mistake and restoring reaches; only a script toggling the registration does.
+MANAGE_ANSWERS_PER_HOUR = 10
 
 # The emails a holder of the manage link can cause: changes, email-change messages, cancelling, restoring.
 MANAGE_KINDS = (
@@ -48,5 +52,21 @@ def manage_email_queue(*, registration: Registration, kind: str, now: datetime.d
     """Queue an email the manage link caused, unless the hour's allowance is used up; None when it is."""
     if manage_emails_left(registration=registration, now=now) < 1:
         logger.warning("manage link email limit reached", extra={"registration_id": registration.pk, "kind": kind})
+        return None
+    return outbox.email_queue(registration=registration, kind=kind)
+
+
+def manage_answer_queue(*, registration: Registration, kind: str, now: datetime.datetime) -> OutgoingEmail | None:
+    """Queue the confirmation of a cancellation or a restoration; None past MANAGE_ANSWERS_PER_HOUR.
+
+    Callers hold the registration's row lock (see `manage_emails_left`). The page says when none was sent.
+    """
+    sent = OutgoingEmail.objects.filter(
+        registration=registration,
+        kind__in=(OutgoingEmail.Kind.CANCELLATION, OutgoingEmail.Kind.CONFIRMATION),
+        created_at__gt=now - WINDOW,
+    ).count()
+    if sent >= MANAGE_ANSWERS_PER_HOUR:
+        logger.warning("cancel/restore email limit reached", extra={"registration_id": registration.pk, "kind": kind})
         return None
     return outbox.email_queue(registration=registration, kind=kind)

@@ -251,6 +251,8 @@ def _skip_reason(email: OutgoingEmail, now: datetime.datetime) -> str:
         # A confirmation still queued when the organisers declined or the registration was cancelled
         # (a worker behind, or down): rendered now it would say "confirmed" to someone who is not.
         return "The registration was declined or cancelled before its confirmation was sent."
+    if email.kind == OutgoingEmail.Kind.CALENDAR_UPDATE and registration.status != Registration.Status.ACTIVE:
+        return "The registration is no longer active."
     if email.kind not in JOINING_KINDS:
         return ""
     if registration.status != Registration.Status.ACTIVE:

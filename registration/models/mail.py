@@ -70,6 +70,8 @@ class OutgoingEmail(models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up after the meeting")
         JOINING_CHANGED = "joining_changed", _("Joining details changed")
         FLOOR_DECISION = "floor_decision", _("Decision on taking the floor")
+        CALENDAR_UPDATE = "calendar_update", _("Meeting time changed")
+        MAILING = "mailing", _("Message from the organisers")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

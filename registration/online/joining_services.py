@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
+from registration.mail.invitations import invitation_sequence_raise
 from registration.mail.outbox import email_queue
 from registration.models import SECRET_FIELDS, JoiningDetails, JoiningDetailsSent, OutgoingEmail, Registration
 from registration.online.joining import joining_for
@@ -53,6 +54,8 @@ def joining_changed_send(*, details: JoiningDetails) -> int:
         if not created:
             continue
         joining = joining_for(registration=registration, at=None, details=details)
+        # The attached invitation's new location replaces the old link in the participant's calendar.
+        invitation_sequence_raise(registrations=[registration.pk])
         email_queue(registration=registration, kind=OutgoingEmail.Kind.JOINING_CHANGED, joining=joining)
         queued += 1
     return queued

@@ -51,7 +51,7 @@ def test_attendance_upload_error_passes_axe(live_server, organiser_page, axe_vio
         ("/admin/registration/attendance/?state=to_match", "Caller 41"),
         ("/admin/registration/attendance/report/", "fewer than 5"),
         ("/admin/registration/attendance/report/print/", "Member State government"),
-        ("/admin/registration/followup/add/", "Send to"),
+        ("/admin/mailings/mailing/add/", "Send to"),
     ],
 )
 def test_attendance_pages_pass_axe(live_server, organiser_page, axe_violations, path, text):

@@ -126,7 +126,7 @@ def test_email_queue_confirmation_ics_parses_and_starts_at_9_in_paris(registrati
     (event,) = calendar.walk("VEVENT")
     starts = event.decoded("DTSTART")
     assert filename == "imrf-100-days.ics"
-    assert mimetype == "text/calendar"
+    assert mimetype == "text/calendar; method=REQUEST"
     assert event["DTSTART"].params["TZID"] == "Europe/Paris"
     assert starts == datetime.datetime(2022, 2, 1, 9, 0, tzinfo=PARIS)
     assert starts.tzname() == "CET"

@@ -9,18 +9,17 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from registration.mail.follow_up import follow_up_send
+from mailings.models import Mailing, MailingRecipient
+from mailings.selectors import mailing_recipients
+from mailings.services import mailing_send
 from registration.models import (
     Attendance,
     FloorDecision,
-    FollowUp,
-    FollowUpDelivery,
-    OutgoingEmail,
     Registration,
 )
 from registration.retention import registrations_anonymise, registrations_anonymise_past
 from tests.factories import InterpretationLanguageFactory, MeetingFactory, RegistrationFactory
-from tests.registration.roles import ORGANISERS, VIEWERS, user_create
+from tests.registration.roles import VIEWERS, user_create
 
 pytestmark = pytest.mark.django_db
 
@@ -153,31 +152,28 @@ def test_participation_report_needs_the_dashboard_permission(client, meeting, kn
 
 @pytest.fixture
 def follow_up(meeting):
-    return FollowUp.objects.create(
+    """The follow-up, now a message to those who attended (mailings app), written in English and French."""
+    return Mailing.objects.create(
         meeting=meeting,
-        audience=FollowUp.Audience.ATTENDED,
+        audience=Mailing.Audience.ATTENDED,
         subject_en="Thank you for attending",
         subject_fr="Merci de votre participation",
-        body_en="Thank you.",
+        body_en="Thank you. The recording: https://example.org/recording",
         body_fr="Merci.",
-        recording_url_en="https://example.org/recording",
-        survey_url_en="https://example.org/survey",
     )
 
 
 def test_follow_up_to_attendees_in_their_language_once_each(
-    client, meeting, known_set, follow_up, django_capture_on_commit_callbacks
+    meeting, known_set, follow_up, django_capture_on_commit_callbacks
 ):
     known_set["french"][0].language = "fr"
     known_set["french"][0].save()
-    organiser = user_create(username="organiser", group=ORGANISERS, teams=[meeting])
-    client.force_login(organiser)
-    send = {"action": "send", "_selected_action": [str(follow_up.pk)]}
+    after = meeting.ends_at + datetime.timedelta(days=1)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(FOLLOW_UPS, send)
+        mailing_send(mailing=follow_up, user=None, now=after)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(FOLLOW_UPS, send)
+        mailing_send(mailing=follow_up, user=None, now=after)
 
     assert len(mail.outbox) == 6
     recipients = sorted(message.to[0] for message in mail.outbox)
@@ -185,33 +181,16 @@ def test_follow_up_to_attendees_in_their_language_once_each(
     assert recipients == attended
     french = next(message for message in mail.outbox if message.to == [known_set["french"][0].email])
     assert "Merci de votre participation" in french.subject
-    # No French recording link was written: the English one stands in.
-    assert "https://example.org/recording" in french.body
-    assert FollowUpDelivery.objects.filter(follow_up=follow_up).count() == 6
+    assert MailingRecipient.objects.filter(mailing=follow_up).count() == 6
 
 
 def test_follow_up_to_those_who_registered_and_did_not_attend(meeting, known_set, follow_up):
-    follow_up.audience = FollowUp.Audience.ABSENT
+    follow_up.audience = Mailing.Audience.ABSENT
     follow_up.save()
 
-    sent = follow_up_send(follow_up=follow_up)
-    again = follow_up_send(follow_up=follow_up)
+    recipients = set(mailing_recipients(mailing=follow_up).values_list("pk", flat=True))
 
-    absent = {known_set["german"][2].pk, known_set["ngo"][1].pk, known_set["academic"].pk}
-    assert (sent, again) == (3, 0)
-    assert (
-        set(OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.FOLLOW_UP).values_list("registration", flat=True))
-        == absent
-    )
-
-
-def test_follow_up_of_another_teams_meeting_cannot_be_sent(client, meeting, known_set, follow_up):
-    outsider = user_create(username="outsider", group=ORGANISERS, teams=[MeetingFactory()])
-    client.force_login(outsider)
-
-    client.post(FOLLOW_UPS, {"action": "send", "_selected_action": [str(follow_up.pk)]})
-
-    assert not OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.FOLLOW_UP).exists()
+    assert recipients == {known_set["german"][2].pk, known_set["ngo"][1].pk, known_set["academic"].pk}
 
 
 def test_attendance_loses_name_and_email_with_the_registration(meeting, known_set):

@@ -1,0 +1,1 @@
+"""Messages from a meeting's organisers to its registrants, the follow-up after the meeting among them."""
