@@ -17,6 +17,7 @@ from agenda.calendar import meeting_ical
 from agenda.dates import date_words
 from agenda.models import Meeting
 
+from .greetings import greeting
 from .joining import Joining, joining_for
 from .models import OutgoingEmail, Registration, Reminder
 from .secret_links import manage_url
@@ -51,6 +52,18 @@ def email_message_id_new() -> str:
 def _one_line(text: str) -> str:
     # Names come from a web form; a line break in a subject would be a header injection.
     return " ".join(text.split())
+
+
+def email_sender(*, meeting: Meeting) -> str:
+    """DEFAULT_FROM_EMAIL's address under the meeting's short name in the active language.
+
+    The reader sees who writes in their own language ("100 jours avant le Forum"); the address,
+    which receiving servers check against the domain's SPF and DKIM records, stays the configured one.
+    """
+    name = _one_line(meeting.short_name or meeting.title) or parseaddr(settings.DEFAULT_FROM_EMAIL)[0]
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{quoted}" <{address}>' if quoted else address
 
 
 def _subject(*, meeting: Meeting, subject: str) -> str:
@@ -145,6 +158,7 @@ def email_build(
             **meeting_contexts[language],
             "registration": registration,
             "manage_url": manage_url(registration=registration),
+            "greeting": greeting(registration=registration),
             "joining": joining,
             **(extra or {}),
         }
@@ -244,10 +258,12 @@ def email_message_build(*, email: OutgoingEmail) -> EmailMultiAlternatives:
         # Exchange and Outlook (common in UN agencies) otherwise answer with out-of-office notes.
         "X-Auto-Response-Suppress": "OOF, AutoReply",
     }
+    with translation.override(registration.email_language):
+        from_email = email_sender(meeting=meeting)
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=from_email,
         to=[email.to_email],
         reply_to=[meeting.contact_email],
         headers=headers,
@@ -274,6 +290,7 @@ def reminder_placeholders(*, context: dict[str, Any]) -> dict[str, str]:
     """The values an organiser may write in a reminder's subject or body, as {first_name}."""
     registration, meeting = context["registration"], context["meeting"]
     return {
+        "greeting": context["greeting"],
         "first_name": registration.first_name,
         "last_name": registration.last_name,
         "full_name": registration.full_name,

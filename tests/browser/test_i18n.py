@@ -109,7 +109,7 @@ def test_agenda_in_spanish_shows_spanish_objective_titles_and_english_where_miss
 
     roundtables = page.get_by_role("table", name=re.compile("Mesas redondas del FEMI"))
     expect(roundtables.get_by_role("columnheader", name="Mesa redonda 1")).to_be_visible()
-    expect(roundtables).to_contain_text("Objetivo 2 Minimizar los factores adversos y estructurales")
+    expect(roundtables).to_contain_text("Objetivo 2: Minimizar los factores adversos y estructurales")
     expect(roundtables).to_contain_text("Objetivo 5 Enhance availability and flexibility of pathways")
     expect(roundtables).not_to_contain_text("Minimize the adverse drivers")
 

@@ -98,7 +98,7 @@ def test_reminder_send_due_sends_to_each_active_registrant(meeting, django_captu
     message = django_mail.outbox[0]
     registration = next(r for r in active if r.email == message.to[0])
     assert message.subject == "[IMRF 100 days] The meeting is in one week"
-    assert f"Dear {registration.first_name}," in message.body
+    assert f"Dear {registration.first_name} {registration.last_name}," in message.body
     # A week before, the joining details are not shown yet (three days before by default).
     assert "https://meet.example.org/j/100days" not in message.body
     assert "the joining link will follow by email" in message.body
