@@ -15,7 +15,7 @@ def meeting_ical(*, meeting: Meeting, site_url: str, joining_url: str = "") -> b
     to anyone at /<slug>/meeting.ics names the platform and never carries a link to the meeting.
     """
     tz = meeting.tzinfo
-    join = joining_url or _("%(platform)s: the joining link will follow by email.") % {"platform": meeting.platform}
+    join = joining_url or _("%(platform)s (the joining link will follow by email).") % {"platform": meeting.platform}
     description = "\n\n".join(
         part
         for part in (

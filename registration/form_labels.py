@@ -55,14 +55,25 @@ def summary_label(name: str, label) -> str:
     return str(label).rstrip(" .?!:*")
 
 
-def help_text_with_hint(name: str, help_text) -> str:
-    """`help_text` of field `name`, preceded by when the field applies, in the active language."""
+# Django's own message says "adresse de courriel"; the form and the site say "adresse électronique".
+EMAIL_INVALID = _("Enter a valid email address.")
+
+
+def _help_text_with_hint(name: str, help_text) -> str:
     if name not in WHEN_HINTS:
         return help_text
     if not help_text:
         return str(WHEN_HINTS[name])
     # Both are plain text: escaped here, as crispy marks help texts safe.
     return format_html("{} {}", WHEN_HINTS[name], help_text)
+
+
+def field_words_apply(name: str, field: forms.Field) -> None:
+    """Field `name` of the public form: when it applies before its help text, the site's terms in its messages."""
+    field.help_text = _help_text_with_hint(name, field.help_text)
+    if isinstance(field, forms.EmailField):
+        # A validator's error takes the field's message for its code (Field.run_validators).
+        field.error_messages = {**field.error_messages, "invalid": EMAIL_INVALID}
 
 
 def radio_errors_describe(form) -> None:

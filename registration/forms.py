@@ -18,7 +18,7 @@ from agenda.cache import Built, cached
 from agenda.models import InterpretationLanguage, Meeting
 
 from .countries import unece_member_states
-from .form_labels import help_text_with_hint, radio_errors_describe, summary_label
+from .form_labels import field_words_apply, radio_errors_describe, summary_label
 from .models import Registration
 from .rules import CONSENT_BOX, STAKEHOLDER_CATEGORIES, RuleCheck, registration_rules_check
 from .sections import PARTICIPANT_FIELDS, sections_for_meeting
@@ -176,7 +176,7 @@ def _fields_prepare(meeting: Meeting) -> dict[str, forms.Field]:
     fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
     fields["privacy_consent"].label = _privacy_label(meeting)
     for name, field in fields.items():
-        field.help_text = help_text_with_hint(name, field.help_text)
+        field_words_apply(name, field)
     return fields
 
 

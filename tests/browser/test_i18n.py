@@ -110,7 +110,7 @@ def test_agenda_in_spanish_shows_spanish_objective_titles_and_english_where_miss
     roundtables = page.get_by_role("table", name=re.compile("Mesas redondas del FEMI"))
     expect(roundtables.get_by_role("columnheader", name="Mesa redonda 1")).to_be_visible()
     expect(roundtables).to_contain_text("Objetivo 2: Minimizar los factores adversos y estructurales")
-    expect(roundtables).to_contain_text("Objetivo 5 Enhance availability and flexibility of pathways")
+    expect(roundtables).to_contain_text("Objetivo 5: Enhance availability and flexibility of pathways")
     expect(roundtables).not_to_contain_text("Minimize the adverse drivers")
 
 
@@ -134,3 +134,32 @@ def test_pages_in_each_language_have_no_serious_accessibility_violation(
 
     code = {"Français": "fr", "Español": "es", "Русский": "ru"}[language]
     assert found == {path: (code, []) for path in found}
+
+
+@pytest.mark.parametrize(
+    ("language", "privacy"),
+    [
+        ("Français", "Notice de confidentialité"),
+        ("Español", "Aviso de privacidad"),
+        ("Русский", "Уведомление о конфиденциальности"),
+    ],
+)
+def test_error_summary_in_each_language_links_each_field_once_and_stays_accessible(
+    live_server, page, axe_violations, meeting, language, privacy
+):
+    page.goto(f"{live_server.url}/{meeting.slug}/register/")
+    _switch_language(page, language)
+    page.locator("#id_first_name").fill("Amina")
+
+    page.locator("form.registration-form [type=submit]").click()
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    assert not re.search(r"[.?]\s?:", summary.inner_text())
+    link = summary.get_by_role("link", name=re.compile(f"^{privacy}"))
+    expect(link).to_have_count(1)
+    assert link.get_attribute("target") is None
+    link.click()
+    expect(page.locator("#id_privacy_consent")).to_be_focused()
+    assert len(page.context.pages) == 1
+    assert axe_violations(page) == []

@@ -211,3 +211,10 @@ def test_reminder_defaults_migration_replaces_only_unchanged_texts(meeting):
     soon.refresh_from_db()
     assert (week.body_fr, soon.body_fr) == (new_days, new_soon)
     assert tomorrow.body_fr == "Bonjour {first_name}, texte de l'organisatrice."
+
+
+def test_french_form_calls_a_wrong_address_an_adresse_electronique(meeting, form_data):
+    content = _submit("fr", {**form_data, "email": "not-an-address"})
+
+    assert "Saisissez une adresse électronique valide." in content
+    assert "adresse de courriel" not in content
