@@ -40,6 +40,7 @@ TEMPLATES = {
 # The emails whose .ics may carry the joining link in its location: only those to active registrations.
 JOINING_KINDS = (OutgoingEmail.Kind.REMINDER, OutgoingEmail.Kind.JOINING_CHANGED, OutgoingEmail.Kind.FLOOR_DECISION)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+ADDRESS_SPECIALS = re.compile(r'[()<>@,;:\\".\[\]]')
 BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
 
@@ -62,8 +63,12 @@ def email_sender(*, meeting: Meeting) -> str:
     """
     name = _one_line(meeting.short_name or meeting.title) or parseaddr(settings.DEFAULT_FROM_EMAIL)[0]
     address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{quoted}" <{address}>' if quoted else address
+    if not name:
+        return address
+    if ADDRESS_SPECIALS.search(name):
+        # RFC 5322: a name with a comma, colon, quote… is written as a quoted string.
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{address}>"
 
 
 def _subject(*, meeting: Meeting, subject: str) -> str:

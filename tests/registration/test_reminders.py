@@ -62,7 +62,7 @@ def test_reminder_create_defaults_on_new_meeting(meeting):
         starts.date() - datetime.timedelta(days=1), datetime.time(9, 0), tzinfo=PARIS
     )
     assert soon.send_at == meeting.starts_at - datetime.timedelta(minutes=60)
-    assert "{first_name}" in week.body
+    assert week.body.startswith("{greeting}")
 
 
 def test_reminder_create_defaults_twice_adds_nothing(meeting):

@@ -101,7 +101,7 @@ def test_sender_is_named_in_the_readers_language_at_the_configured_address(meeti
 
     message = emails.email_message_build(email=email)
 
-    assert message.from_email == f'"{sender}" <noreply@events.example.org>'
+    assert message.from_email == f"{sender} <noreply@events.example.org>"
     assert "IMRF meeting" not in str(message.message()["From"])
 
 
