@@ -73,7 +73,7 @@ def test_register_in_french_from_the_language_switcher(live_server, page, meetin
     _switch_language(page, "Français")
 
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.get_by_role("heading", level=1)).to_have_text("S'inscrire")
+    expect(page.get_by_role("heading", level=1)).to_have_text("S’inscrire")
     page.get_by_label(_label("Prénom")).fill("Camille")
     page.get_by_label(_label("Nom de famille")).fill("Dubois")
     page.get_by_label(_label("Adresse électronique")).fill("camille.dubois@diplomatie.example.be")
@@ -85,19 +85,20 @@ def test_register_in_french_from_the_language_switcher(live_server, page, meetin
     page.get_by_label("Français", exact=True).check()
     page.get_by_label("Femme").check()
     page.get_by_label("J'ai lu la notice de confidentialité").check()
-    page.get_by_role("button", name="S'inscrire").click()
+    page.get_by_role("button", name="S’inscrire").click()
 
     # A gender answer needs its own consent, asked for in French next to its box.
     expect(page.locator("#error-summary")).to_contain_text("Veuillez cocher cette case pour accepter")
     expect(page).to_have_title(re.compile("^Erreur\u00a0:"))
-    page.get_by_label(re.compile("J'accepte que mes réponses aux questions sur le genre")).check()
-    page.get_by_role("button", name="S'inscrire").click()
+    page.get_by_label(re.compile("J'accepte l'utilisation de mes réponses sur le genre")).check()
+    page.get_by_role("button", name="S’inscrire").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Merci de votre inscription")
     message = django_mail.outbox[-1]
     assert message.to == ["camille.dubois@diplomatie.example.be"]
     assert "Votre inscription est confirmée" in message.subject
-    assert "Bonjour Camille Dubois," in message.body
+    # No title typed: the neutral French salutation (the gender answer is never used to address anyone).
+    assert message.body.startswith("Madame, Monsieur,")
     assert "Langue d'écoute\u00a0: Français" in message.body
 
 
