@@ -15,7 +15,7 @@ PRODID = "-//IMRF event registration//EN"
 def _event(*, meeting: Meeting, site_url: str, joining_url: str, dtstamp: datetime.datetime) -> icalendar.Event:
     """The event's time, texts and organiser, in the active language."""
     tz = meeting.tzinfo
-    join = joining_url or _("%(platform)s: the joining link will follow by email.") % {"platform": meeting.platform}
+    join = joining_url or _("%(platform)s (the joining link will follow by email).") % {"platform": meeting.platform}
     description = "\n\n".join(
         part
         for part in (

@@ -9,6 +9,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.choices import flatten_choices
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ from agenda.cache import Built, cached
 from agenda.models import InterpretationLanguage, Meeting
 from registration.countries import COUNTRY_OTHER, unece_member_states
 from registration.countries import country_choices as all_country_choices
+from registration.form_labels import field_words_apply, radio_errors_describe, summary_label
 from registration.models import Registration
 from registration.rules import CONSENT_BOX, STAKEHOLDER_CATEGORIES, RuleCheck, registration_rules_check
 from registration.sections import PARTICIPANT_FIELDS, sections_for_meeting
@@ -169,6 +171,8 @@ def _fields_prepare(meeting: Meeting) -> dict[str, forms.Field]:
         fields[name].widget.attrs["autocomplete"] = value
     fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
     fields["privacy_consent"].label = _privacy_label(meeting)
+    for name, field in fields.items():
+        field_words_apply(name, field)
     return fields
 
 
@@ -202,13 +206,18 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
     # Its own sentence, apart from the privacy notice: special-category answers need explicit consent
     # (GDPR art. 9(2)(a)), asked for only when the participant gives one.
     diversity_consent = forms.BooleanField(
-        label=_(
-            "I agree that my answers to the gender, diversity and accessibility questions are used to take gender "
-            "and diversity into account and to arrange the support I ask for. They are reported only in aggregate "
-            "and seen one by one only by the organisers who need them. I can withdraw this consent, or erase my "
-            "registration, at any time from the link in my confirmation email."
+        # A short name for screen readers; what the consent covers is its description.
+        label=_("I agree to the use of my gender, diversity and accessibility answers, as described below."),
+        help_text=format_lazy(
+            "{} {}",
+            _(
+                "I agree that my answers to the gender, diversity and accessibility questions are used to take gender "
+                "and diversity into account and to arrange the support I ask for. They are reported only in aggregate "
+                "and seen one by one only by the organisers who need them. I can withdraw this consent, or erase my "
+                "registration, at any time from the link in my confirmation email."
+            ),
+            _("Needed only if you answer any of the gender, diversity or accessibility questions."),
         ),
-        help_text=_("Needed only if you answer any of the gender, diversity or accessibility questions."),
         required=False,
     )
     # Hidden from people by CSS; bots that fill every field give themselves away.
@@ -277,8 +286,8 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
         self.meeting = meeting
         self.sections = sections_for_meeting(meeting)
         protected_sections = [section.key for section in self.sections if section.key in ("diversity", "accessibility")]
-        # The consent box follows the last question it covers.
-        self.consent_section = protected_sections[-1] if protected_sections else None
+        # The consent box comes before the first question it covers, where those answering them read it.
+        self.consent_section = protected_sections[0] if protected_sections else None
         self.initial.setdefault(CONSENT_BOX, bool(self.instance.diversity_consent_at))
         if self.instance.pk:
             # Consent was given when registering; changing the registration keeps it.
@@ -310,14 +319,18 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
         items = [HTML(format_html('<p class="form-text">{}</p>', intro))] if intro else []
         if section.key == "consent" and "privacy_consent" in self.fields:
             items.append("privacy_consent")
+        if section.key == self.consent_section:
+            items.append(CONSENT_BOX)
         for name in section.fields:
             if name == SPEAKING_FIELDS[0]:
                 items.append(Div(*(_shown_when(field) for field in SPEAKING_FIELDS), data_show_when_speaking="true"))
             elif name not in SPEAKING_FIELDS:
                 items.append(_shown_when(name))
-        if section.key == self.consent_section:
-            items.append(CONSENT_BOX)
         return items
+
+    def full_clean(self):
+        super().full_clean()
+        radio_errors_describe(self)
 
     def _get_validation_exclusions(self):
         # Both were checked by the form's own fields, against the same values: the model's check that
@@ -354,7 +367,7 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
             target = field.auto_id
             if isinstance(field.field.widget, forms.RadioSelect):
                 target = f"{field.auto_id}_0"
-            summary.extend((target, field.label, error) for error in errors)
+            summary.extend((target, summary_label(name, field.label), error) for error in errors)
         return summary
 
 

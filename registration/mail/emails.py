@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from agenda.calendar import invitation_ical
 from agenda.dates import date_words
 from agenda.models import Meeting
+from registration.greetings import greeting
 from registration.mail.invitations import invitation_to_send
 from registration.models import OutgoingEmail, Registration, Reminder
 from registration.online.joining import Joining, joining_for
@@ -42,6 +43,7 @@ TEMPLATES = {
 # The emails whose .ics may carry the joining link in its location: only those to active registrations.
 JOINING_KINDS = (OutgoingEmail.Kind.REMINDER, OutgoingEmail.Kind.JOINING_CHANGED, OutgoingEmail.Kind.FLOOR_DECISION)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+ADDRESS_SPECIALS = re.compile(r'[()<>@,;:\\".\[\]]')
 BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
 
@@ -54,6 +56,22 @@ def email_message_id_new() -> str:
 def _one_line(text: str) -> str:
     # Names come from a web form; a line break in a subject would be a header injection.
     return " ".join(text.split())
+
+
+def email_sender(*, meeting: Meeting) -> str:
+    """DEFAULT_FROM_EMAIL's address under the meeting's short name in the active language.
+
+    The reader sees who writes in their own language ("100 jours avant le Forum"); the address,
+    which receiving servers check against the domain's SPF and DKIM records, stays the configured one.
+    """
+    name = _one_line(meeting.short_name or meeting.title) or parseaddr(settings.DEFAULT_FROM_EMAIL)[0]
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    if not name:
+        return address
+    if ADDRESS_SPECIALS.search(name):
+        # RFC 5322: a name with a comma, colon, quote… is written as a quoted string.
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{address}>"
 
 
 def _subject(*, meeting: Meeting, subject: str) -> str:
@@ -150,6 +168,7 @@ def email_build(
             # What the confirmation may repeat of the typed text: it can reach an address nobody has proven.
             "recognisable": recognisable_details(name=registration.full_name, organisation=registration.organisation),
             "manage_url": manage_url(registration=registration),
+            "greeting": greeting(registration=registration),
             "joining": joining,
             **(extra or {}),
         }
@@ -268,10 +287,12 @@ def email_message_build(*, email: OutgoingEmail) -> EmailMultiAlternatives:
         # Exchange and Outlook (common in UN agencies) otherwise answer with out-of-office notes.
         "X-Auto-Response-Suppress": "OOF, AutoReply",
     }
+    with translation.override(registration.email_language):
+        from_email = email_sender(meeting=meeting)
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=from_email,
         to=[email.to_email],
         reply_to=[meeting.contact_email],
         headers=headers,
@@ -320,6 +341,7 @@ def reminder_placeholders(*, context: dict[str, Any]) -> dict[str, str]:
     """The values an organiser may write in a reminder's subject or body, as {first_name}."""
     registration, meeting = context["registration"], context["meeting"]
     return {
+        "greeting": context["greeting"],
         "first_name": registration.first_name,
         "last_name": registration.last_name,
         "full_name": registration.full_name,

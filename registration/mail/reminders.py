@@ -135,11 +135,8 @@ def reminder_create_defaults(*, meeting: Meeting) -> list[Reminder]:
     """
     if meeting.reminders.exists():
         return []
-    body = gettext_lazy(
-        "Dear {first_name},\n\n"
-        "This is a reminder that {meeting_title} takes place on {start_time}.\n\n"
-        "How to join: {join_link}"
-    )
+    # How to join is in the meeting block below every reminder: the default texts do not say it again.
+    body = gettext_lazy("{greeting}\n\nThis is a reminder that {meeting_title} takes place on {start_time}.")
     days_before = ((7, gettext_lazy("The meeting is in one week")), (1, gettext_lazy("The meeting is tomorrow")))
     reminders = [
         Reminder(
@@ -158,9 +155,7 @@ def reminder_create_defaults(*, meeting: Meeting) -> list[Reminder]:
             minutes_before=60,
             **_in_each_language(
                 subject=gettext_lazy("The meeting starts in one hour"),
-                body=gettext_lazy(
-                    "Dear {first_name},\n\n{meeting_title} starts at {start_time}.\n\nJoin here: {join_link}"
-                ),
+                body=gettext_lazy("{greeting}\n\n{meeting_title} starts at {start_time}."),
             ),
         )
     )

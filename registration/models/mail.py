@@ -32,9 +32,10 @@ class Reminder(models.Model):
     body = models.TextField(
         _("body"),
         help_text=_(
-            "You may write {first_name}, {last_name}, {full_name}, {meeting_title}, {short_name}, {start_time}, "
-            "{join_link}, {manage_link} or {contact_email}. The date and time, the joining link, the manage link "
-            "and the contact address are added below it."
+            "You may write {greeting} (the salutation as each language writes it), {first_name}, {last_name}, "
+            "{full_name}, {meeting_title}, {short_name}, {start_time}, {join_link}, {manage_link} or "
+            "{contact_email}. The date and time, how to join, the manage link and the contact address are added "
+            "below it."
         ),
     )
 

@@ -79,7 +79,7 @@ def test_agenda_in_spanish_shows_roundtables_with_spanish_objective_titles(meeti
     assert '<html lang="es">' in content
     assert "Mesas redondas temáticas" in content
     assert "Mesa redonda 1" in content
-    assert "Objetivo 2 Minimizar los factores adversos y estructurales" in content
+    assert "Objetivo 2: Minimizar los factores adversos y estructurales" in content
     assert "Minimize the adverse drivers" not in content
     assert "1 de febrero de 2022" in content
 
@@ -91,8 +91,8 @@ def test_agenda_in_spanish_falls_back_to_english_for_a_missing_translation(meeti
     response = _get(f"/{IMRF_SLUG}/agenda/", "es")
 
     content = response.content.decode()
-    assert "Objetivo 5 Enhance availability and flexibility of pathways for regular migration" in content
-    assert "Objetivo 6 Facilitar la contratación equitativa y ética" in content
+    assert "Objetivo 5: Enhance availability and flexibility of pathways for regular migration" in content
+    assert "Objetivo 6: Facilitar la contratación equitativa y ética" in content
 
 
 def test_meeting_page_in_russian_words_dates_in_russian(meeting):
@@ -110,7 +110,7 @@ def test_meeting_page_in_french_names_key_dates_in_french(meeting):
     content = response.content.decode()
     assert "Du 10 au 13 mai 2022" in re.sub(r"<[^>]+>", "", content)
     assert "Premier Forum d&#x27;examen des migrations internationales</dd>" in content.replace("<br>", "</dd>")
-    assert "D'ici la fin de février 2022" in content
+    assert "D'ici à la fin de février 2022" in content
 
 
 def test_calendar_file_speaks_the_pages_language(meeting):

@@ -120,7 +120,9 @@ def test_agenda_shows_every_objective_of_annex_2_in_its_roundtable(client, meeti
     columns = objectives_row.child_elements("td")
     assert len(columns) == len(roundtables) == 4
     for column, roundtable in zip(columns, roundtables, strict=True):
-        assert [li.text for li in column.find_all("li")] == roundtable.objectives, roundtable.name
+        # The page puts a colon between the number and the title, as each language separates them.
+        expected = [re.sub(r"^(Objective \d+) ", r"\1: ", objective) for objective in roundtable.objectives]
+        assert [li.text for li in column.find_all("li")] == expected, roundtable.name
     assert sum(len(rt.objectives) for rt in roundtables) == 23
 
 

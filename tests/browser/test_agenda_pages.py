@@ -21,7 +21,7 @@ def test_agenda_shows_the_four_roundtables(live_server, meeting, page):
     assert headers.all_inner_texts() == ["Roundtable one", "Roundtable two", "Roundtable three", "Roundtable four"]
     objectives = table.locator("tbody tr").nth(1).locator("td")
     assert objectives.count() == 4
-    assert "Objective 21 Cooperate in facilitating safe and dignified return" in objectives.nth(1).inner_text()
+    assert "Objective 21: Cooperate in facilitating safe and dignified return" in objectives.nth(1).inner_text()
 
 
 def test_agenda_local_time_column_shows_the_visitors_time(live_server, meeting, new_page):

@@ -73,7 +73,7 @@ def test_register_in_french_from_the_language_switcher(live_server, page, meetin
     _switch_language(page, "Français")
 
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.get_by_role("heading", level=1)).to_have_text("S'inscrire")
+    expect(page.get_by_role("heading", level=1)).to_have_text("S’inscrire")
     page.get_by_label(_label("Prénom")).fill("Camille")
     page.get_by_label(_label("Nom de famille")).fill("Dubois")
     page.get_by_label(_label("Adresse électronique")).fill("camille.dubois@diplomatie.example.be")
@@ -85,19 +85,20 @@ def test_register_in_french_from_the_language_switcher(live_server, page, meetin
     page.get_by_label("Français", exact=True).check()
     page.get_by_label("Femme").check()
     page.get_by_label("J'ai lu la notice de confidentialité").check()
-    page.get_by_role("button", name="S'inscrire").click()
+    page.get_by_role("button", name="S’inscrire").click()
 
     # A gender answer needs its own consent, asked for in French next to its box.
     expect(page.locator("#error-summary")).to_contain_text("Veuillez cocher cette case pour accepter")
     expect(page).to_have_title(re.compile("^Erreur\u00a0:"))
-    page.get_by_label(re.compile("J'accepte que mes réponses aux questions sur le genre")).check()
-    page.get_by_role("button", name="S'inscrire").click()
+    page.get_by_label(re.compile("J'accepte l'utilisation de mes réponses sur le genre")).check()
+    page.get_by_role("button", name="S’inscrire").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Merci de votre inscription")
     message = django_mail.outbox[-1]
     assert message.to == ["camille.dubois@diplomatie.example.be"]
     assert "Votre inscription est confirmée" in message.subject
-    assert "Bonjour Camille Dubois," in message.body
+    # No title typed: the neutral French salutation (the gender answer is never used to address anyone).
+    assert message.body.startswith("Madame, Monsieur,")
     assert "Langue d'écoute\u00a0: Français" in message.body
 
 
@@ -109,8 +110,8 @@ def test_agenda_in_spanish_shows_spanish_objective_titles_and_english_where_miss
 
     roundtables = page.get_by_role("table", name=re.compile("Mesas redondas del FEMI"))
     expect(roundtables.get_by_role("columnheader", name="Mesa redonda 1")).to_be_visible()
-    expect(roundtables).to_contain_text("Objetivo 2 Minimizar los factores adversos y estructurales")
-    expect(roundtables).to_contain_text("Objetivo 5 Enhance availability and flexibility of pathways")
+    expect(roundtables).to_contain_text("Objetivo 2: Minimizar los factores adversos y estructurales")
+    expect(roundtables).to_contain_text("Objetivo 5: Enhance availability and flexibility of pathways")
     expect(roundtables).not_to_contain_text("Minimize the adverse drivers")
 
 
@@ -134,3 +135,32 @@ def test_pages_in_each_language_have_no_serious_accessibility_violation(
 
     code = {"Français": "fr", "Español": "es", "Русский": "ru"}[language]
     assert found == {path: (code, []) for path in found}
+
+
+@pytest.mark.parametrize(
+    ("language", "privacy"),
+    [
+        ("Français", "Notice de confidentialité"),
+        ("Español", "Aviso de privacidad"),
+        ("Русский", "Уведомление о конфиденциальности"),
+    ],
+)
+def test_error_summary_in_each_language_links_each_field_once_and_stays_accessible(
+    live_server, page, axe_violations, meeting, language, privacy
+):
+    page.goto(f"{live_server.url}/{meeting.slug}/register/")
+    _switch_language(page, language)
+    page.locator("#id_first_name").fill("Amina")
+
+    page.locator("form.registration-form [type=submit]").click()
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    assert not re.search(r"[.?]\s?:", summary.inner_text())
+    link = summary.get_by_role("link", name=re.compile(f"^{privacy}"))
+    expect(link).to_have_count(1)
+    assert link.get_attribute("target") is None
+    link.click()
+    expect(page.locator("#id_privacy_consent")).to_be_focused()
+    assert len(page.context.pages) == 1
+    assert axe_violations(page) == []

@@ -34,7 +34,7 @@ def test_register_change_and_cancel_as_a_new_user_would(live_server, page, axe_v
     page.get_by_label("Country represented or based in").select_option(label="Bosnia and Herzegovina")
     page.get_by_label("Bosnian, Croatian, Montenegrin, and Serbian (BCMS)").check()
     page.get_by_label("Man", exact=True).check()
-    page.get_by_label(re.compile("I agree that my answers to the gender")).check()
+    page.get_by_label(re.compile("I agree to the use of my gender")).check()
     page.get_by_label("I have read the privacy notice").check()
     page.get_by_role("button", name="Register").click()
 

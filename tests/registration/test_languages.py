@@ -142,9 +142,10 @@ def test_reminder_is_in_each_registrants_language(meeting):
 
     emails = {email.registration_id: email for email in OutgoingEmail.objects.filter(reminder=reminder)}
     assert "La réunion a lieu demain" in emails[french.pk].subject
-    assert f"Bonjour {french.first_name}," in emails[french.pk].body_text
+    # No title: the neutral salutation, never the first name alone (nor the protected gender answer).
+    assert emails[french.pk].body_text.startswith("Madame, Monsieur,")
     assert "Совещание состоится завтра" in emails[russian.pk].subject
-    assert f"Здравствуйте, {russian.first_name}!" in emails[russian.pk].body_text
+    assert f"Здравствуйте, {russian.first_name} {russian.last_name}!" in emails[russian.pk].body_text
 
 
 def test_reminder_without_a_translation_falls_back_to_english(meeting):

@@ -157,7 +157,7 @@ def test_register_confirmation_names_the_registrant_when_nothing_typed_looks_lik
     post(register_url, form_data)
 
     (message,) = mail.outbox
-    assert "Dear H.E. Ђорђе Đoković-Čačić," in message.body
+    assert "Dear H.E. Đoković-Čačić," in message.body
     assert "Ministarstvo unutrašnjih poslova" in message.body
     assert "Senior Adviser" not in message.body
 

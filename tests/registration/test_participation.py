@@ -12,11 +12,7 @@ from django.utils import timezone
 from mailings.models import Mailing, MailingRecipient
 from mailings.selectors import mailing_recipients
 from mailings.services import mailing_send
-from registration.models import (
-    Attendance,
-    FloorDecision,
-    Registration,
-)
+from registration.models import Attendance, FloorDecision, Registration
 from registration.retention import registrations_anonymise, registrations_anonymise_past
 from tests.factories import InterpretationLanguageFactory, MeetingFactory, RegistrationFactory
 from tests.registration.roles import VIEWERS, user_create

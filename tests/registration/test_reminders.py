@@ -62,7 +62,7 @@ def test_reminder_create_defaults_on_new_meeting(meeting):
         starts.date() - datetime.timedelta(days=1), datetime.time(9, 0), tzinfo=PARIS
     )
     assert soon.send_at == meeting.starts_at - datetime.timedelta(minutes=60)
-    assert "{first_name}" in week.body
+    assert week.body.startswith("{greeting}")
 
 
 def test_reminder_create_defaults_twice_adds_nothing(meeting):
@@ -98,7 +98,7 @@ def test_reminder_send_due_sends_to_each_active_registrant(meeting, django_captu
     message = django_mail.outbox[0]
     registration = next(r for r in active if r.email == message.to[0])
     assert message.subject == "[IMRF 100 days] The meeting is in one week"
-    assert f"Dear {registration.first_name}," in message.body
+    assert f"Dear {registration.first_name} {registration.last_name}," in message.body
     # A week before, the joining details are not shown yet (three days before by default).
     assert "https://meet.example.org/j/100days" not in message.body
     assert "the joining link will follow by email" in message.body
