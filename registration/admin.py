@@ -3,7 +3,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -11,17 +10,19 @@ from django_countries.filters import CountryFilter
 from modeltranslation.admin import TranslationAdmin
 
 from agenda.admin_scope import MeetingFilter, MeetingScopedAdminMixin
-from agenda.selectors import meeting_any_moderated
+from agenda.admin_time import meeting_time
+from agenda.selectors import meeting_any_moderated, meetings_for_user
 
 from . import (
     admin_attendance,  # noqa: F401 - registers the attendance and follow-up pages
     moderation,
-    outbox,
+    on_behalf,
     services,
 )
 from .access import PROTECTED_FILTERS, ProtectedAnswersAdminMixin, can_see_diversity
 from .admin_emails import OutgoingEmailAdmin, OutgoingEmailInline
 from .admin_filters import ConfirmationEmailFilter, EstimatedCountPaginator, RegistrationChangeList
+from .admin_on_behalf import OnBehalfAdminMixin
 from .admin_speakers import accept_floor, decline_floor
 from .admin_views import RegistrationPagesMixin
 from .forms import RegistrationAdminForm
@@ -42,6 +43,7 @@ RECORD_FIELDS = (
     "updated_at",
     "cancelled_at",
     "anonymised_at",
+    "acts",
     "change_history",
 )
 # Shown read-only: what only the services change (the language of the emails stays the organisers' to set).
@@ -54,7 +56,9 @@ def _admin_fields(section):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, RegistrationPagesMixin, admin.ModelAdmin):
+class RegistrationAdmin(
+    MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, OnBehalfAdminMixin, RegistrationPagesMixin, admin.ModelAdmin
+):
     form = RegistrationAdminForm
     list_display = (
         "name",
@@ -66,6 +70,7 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
         "status",
         "registered_at",
         "email_status",
+        "meeting_name",
     )
     list_display_links = ("name",)
     list_filter = (
@@ -86,7 +91,7 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
     search_fields = ("first_name", "last_name", "email", "organisation")
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
-    list_select_related = ("listening_language",)
+    list_select_related = ("listening_language", "meeting")
     list_per_page = 100
     show_full_result_count = False
     paginator = EstimatedCountPaginator
@@ -114,9 +119,13 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
     def language_name(self, registration):
         return registration.listening_language.name
 
-    @admin.display(description=_("registered"), ordering="created_at")
+    @admin.display(description=_("registered (meeting time)"), ordering="created_at")
     def registered_at(self, registration):
-        return timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M")
+        return meeting_time(registration.created_at, registration.meeting)
+
+    @admin.display(description=_("meeting"), ordering="meeting__starts_at")
+    def meeting_name(self, registration):
+        return registration.meeting.short_name or registration.meeting.title
 
     @admin.display(description=_("confirmation"))
     def email_status(self, registration):
@@ -130,22 +139,24 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
 
     def get_list_display(self, request):
         # Dropping the column, not just its sorting: `?o=5` sorts by whatever the fifth column is.
-        if can_see_diversity(request.user):
-            return self.list_display
-        return tuple(name for name in self.list_display if name not in PROTECTED_ANSWER_FIELDS)
+        shown = self.list_display
+        if not can_see_diversity(request.user):
+            shown = tuple(name for name in shown if name not in PROTECTED_ANSWER_FIELDS)
+        # The meeting's column only where rows of several meetings can mix.
+        if len(meetings_for_user(request.user).values_list("pk", flat=True)[:2]) < 2:
+            shown = tuple(name for name in shown if name != "meeting_name")
+        return shown
 
     def get_list_filter(self, request):
         if can_see_diversity(request.user):
             return (*self.list_filter, *PROTECTED_FILTERS)
         return self.list_filter
 
-    def has_add_permission(self, request):
-        # Registrations come through the public form, which checks and confirms them.
-        return False
-
     # Detail page
 
     def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets()
         # Fields left out of the fieldsets are left out of the form too, so a forged POST cannot change them.
         hidden = set() if can_see_diversity(request.user) else set(PROTECTED_ANSWER_FIELDS)
         sections = [
@@ -159,6 +170,9 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
         ]
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            self.save_on_behalf(request, obj, form)
+            return
         # Through the service, which applies the rules again and writes the change email if asked for.
         services.registration_organiser_update(
             registration=obj,
@@ -181,7 +195,7 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
             "<li>{} — {}: {}</li>",
             (
                 (
-                    timezone.localtime(entry.action_time).strftime("%Y-%m-%d %H:%M"),
+                    meeting_time(entry.action_time, registration.meeting),
                     entry.user.get_username(),
                     entry.get_change_message() or entry.get_action_flag_display(),
                 )
@@ -205,9 +219,9 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
         for registration in queryset.filter(
             status__in=[Registration.Status.ACTIVE, Registration.Status.PENDING], anonymised_at__isnull=True
         ).select_related("meeting"):
-            outbox.email_resend_confirmation(registration=registration)
-            self.log_change(request, registration, "Confirmation email sent again.")
-            sent += 1
+            if on_behalf.registration_link_resend(registration=registration, actor=request.user):
+                self.log_change(request, registration, "Confirmation email sent again.")
+                sent += 1
         self.message_user(
             request,
             ngettext(
@@ -219,32 +233,18 @@ class RegistrationAdmin(MeetingScopedAdminMixin, ProtectedAnswersAdminMixin, Reg
             messages.SUCCESS,
         )
 
-    def _decide(self, request, queryset, decide, done_message):
-        decided = 0
-        for registration in queryset.filter(status=Registration.Status.PENDING).select_related("meeting"):
-            if decide(registration=registration):
-                self.log_change(request, registration, [{"changed": {"fields": ["status"]}}])
-                decided += 1
-        skipped = queryset.count() - decided
-        self.message_user(request, done_message % {"count": decided, "skipped": skipped}, messages.SUCCESS)
-
     @admin.action(description=_("Approve the selected pending registrations"), permissions=["change"])
     def approve(self, request, queryset):
-        self._decide(
+        self.decide_selected(
             request,
             queryset,
-            moderation.registration_approve,
-            _("%(count)d approved and emailed; %(skipped)d were not pending and were left as they were."),
+            lambda registration: moderation.registration_approve(registration=registration, actor=request.user),
+            "approved",
         )
 
     @admin.action(description=_("Decline the selected pending registrations"), permissions=["change"])
     def decline(self, request, queryset):
-        self._decide(
-            request,
-            queryset,
-            moderation.registration_decline,
-            _("%(count)d declined and emailed; %(skipped)d were not pending and were left as they were."),
-        )
+        return self.decline_with_reason(request, queryset)
 
     @admin.action(description=_("Export the selected registrations (CSV)"), permissions=["export"])
     def export_csv(self, request, queryset):
@@ -262,11 +262,22 @@ admin.site.register(OutgoingEmail, OutgoingEmailAdmin)
 class ReminderAdmin(MeetingScopedAdminMixin, TranslationAdmin):
     """A reminder's subject and body are written once per language (registration/translation.py)."""
 
-    list_display = ("subject", "meeting", "kind", "days_before", "local_time", "minutes_before", "sends_at")
+    list_display = ("subject", "meeting", "kind", "when", "sends_at")
     list_filter = ("meeting", "kind")
     list_select_related = ("meeting",)
     search_fields = ("subject",)
 
+    @admin.display(description=_("when"))
+    def when(self, reminder):
+        # Only the settings of its kind: a "starting soon" reminder has no day or hour of its own.
+        if reminder.kind == Reminder.Kind.STARTING_SOON:
+            return ngettext(
+                "%(count)d minute before the start", "%(count)d minutes before the start", reminder.minutes_before
+            ) % {"count": reminder.minutes_before}
+        return ngettext(
+            "%(count)d day before, at %(time)s", "%(count)d days before, at %(time)s", reminder.days_before
+        ) % {"count": reminder.days_before, "time": reminder.local_time.strftime("%H:%M")}
+
     @admin.display(description=_("sends at (meeting time)"))
     def sends_at(self, reminder):
-        return timezone.localtime(reminder.send_at, reminder.meeting.tzinfo).strftime("%Y-%m-%d %H:%M %Z")
+        return meeting_time(reminder.send_at, reminder.meeting)

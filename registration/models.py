@@ -394,4 +394,5 @@ class EmailChangeRequest(models.Model):
 from .attendance import Attendance, AttendanceImport, FollowUp, FollowUpDelivery  # noqa: E402, F401 - models of this app
 from .export_jobs import ExportJob  # noqa: E402, F401 - a model of this app, defined beside the others
 from .floor import FloorDecision  # noqa: E402, F401 - a model of this app, defined beside the others
+from .history import RegistrationEvent  # noqa: E402, F401 - a model of this app, defined beside the others
 from .joining import JoiningDetails, JoiningDetailsSent  # noqa: E402, F401 - models of this app, defined beside the others

@@ -1,12 +1,16 @@
 """Moderation: an organiser approves or declines pending registrations, and the participant is told."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from . import outbox
+from .history import RegistrationEvent
 from .models import OutgoingEmail, Registration
+from .on_behalf import registration_event_record
 
 
-def _registration_decide(*, registration: Registration, status: str) -> bool:
+def _registration_decide(*, registration: Registration, status: str, act: str, actor, reason: str = "") -> bool:
+    now = timezone.now()
     with transaction.atomic():
         # Locked, so two organisers deciding at once send one email, not two.
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -14,16 +18,29 @@ def _registration_decide(*, registration: Registration, status: str) -> bool:
             return False
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
-        outbox.email_queue(registration=locked, kind=OutgoingEmail.Kind.DECISION)
+        registration_event_record(registration=locked, act=act, actor=actor, note=reason, now=now)
+        outbox.email_queue(registration=locked, kind=OutgoingEmail.Kind.DECISION, extra={"reason": reason.strip()})
     registration.status = status
     return True
 
 
-def registration_approve(*, registration: Registration) -> bool:
+def registration_approve(*, registration: Registration, actor=None) -> bool:
     """Make a pending registration active and email the participant; False if it was not pending."""
-    return _registration_decide(registration=registration, status=Registration.Status.ACTIVE)
+    return _registration_decide(
+        registration=registration, status=Registration.Status.ACTIVE, act=RegistrationEvent.Act.APPROVED, actor=actor
+    )
 
 
-def registration_decline(*, registration: Registration) -> bool:
-    """Decline a pending registration and email the participant; False if it was not pending."""
-    return _registration_decide(registration=registration, status=Registration.Status.DECLINED)
+def registration_decline(*, registration: Registration, actor=None, reason: str = "") -> bool:
+    """Decline a pending registration and email the participant, with the organisers' reason if they give one.
+
+    The reason goes into the email as written (the organiser writes it in the participant's language);
+    False if the registration was not pending.
+    """
+    return _registration_decide(
+        registration=registration,
+        status=Registration.Status.DECLINED,
+        act=RegistrationEvent.Act.DECLINED,
+        actor=actor,
+        reason=reason,
+    )

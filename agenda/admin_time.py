@@ -1,0 +1,87 @@
+"""Times in the admin as the meeting's own clock reads them: shown, typed and labelled in the meeting's time zone."""
+
+import zoneinfo
+
+from django.contrib.admin.utils import unquote
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .selectors import meetings_for_user
+
+# One format for every time the admin writes itself: lists, records, the acts on a registration.
+TIME_FORMAT = "%Y-%m-%d %H:%M %Z"
+
+
+def meeting_time(value, meeting) -> str:
+    """`value` on `meeting`'s clock, "2027-01-05 09:00 CET"; "—" for no time."""
+    if value is None:
+        return "—"
+    return timezone.localtime(value, meeting.tzinfo).strftime(TIME_FORMAT)
+
+
+def _zone(name: str | None):
+    try:
+        return zoneinfo.ZoneInfo(name) if name else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+class MeetingTimeAdminMixin:
+    """A change page's times in its meeting's zone, and a list's in its meetings' zone when they share one.
+
+    The page is built, and what is typed is read, under `timezone.override`: an organiser typing
+    09:00 for a 9 o'clock meeting in Geneva stores 08:00 UTC, and sees 09:00 again. Every date-time
+    field says which zone it is in. Needs `meeting_lookup` (from `MeetingScopedAdminMixin`).
+    """
+
+    def meeting_of(self, obj):
+        if self.meeting_lookup == "pk":
+            return obj
+        for part in self.meeting_lookup.split("__"):
+            obj = getattr(obj, part)
+        return obj
+
+    def _form_zone(self, request, object_id):
+        if self.meeting_lookup == "pk":
+            # The meeting's own page: its times are in the zone chosen on the form being sent.
+            typed = _zone(request.POST.get("time_zone"))
+            if typed is not None:
+                return typed
+        if object_id:
+            obj = self.get_object(request, unquote(object_id))
+            return self.meeting_of(obj).tzinfo if obj is not None else None
+        meetings = meetings_for_user(request.user)
+        chosen = request.POST.get("meeting") or request.GET.get("meeting")
+        if chosen and str(chosen).isdigit():
+            meeting = meetings.filter(pk=chosen).first()
+            return meeting.tzinfo if meeting else None
+        return _one_zone(meetings)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        zone = self._form_zone(request, object_id)
+        if zone is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with timezone.override(zone):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        zone = _one_zone(meetings_for_user(request.user))
+        if zone is None:
+            return super().changelist_view(request, extra_context)
+        with timezone.override(zone):
+            return super().changelist_view(request, extra_context)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(db_field, models.DateTimeField):
+            # Built inside changeform_view's override, so this names the meeting's zone.
+            label = _("Meeting time: %(zone)s.") % {"zone": timezone.get_current_timezone_name()}
+            field.help_text = f"{field.help_text} {label}".strip() if field.help_text else label
+        return field
+
+
+def _one_zone(meetings):
+    """The zone of `meetings` when they all have the same, else None (the list's own columns then say theirs)."""
+    zones = list(meetings.order_by().values_list("time_zone", flat=True).distinct()[:2])
+    return _zone(zones[0]) if len(zones) == 1 else None
