@@ -63,14 +63,14 @@ class MeetingTimeAdminMixin:
         if zone is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
         with timezone.override(zone):
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            return _rendered(super().changeform_view(request, object_id, form_url, extra_context))
 
     def changelist_view(self, request, extra_context=None):
         zone = _one_zone(meetings_for_user(request.user))
         if zone is None:
             return super().changelist_view(request, extra_context)
         with timezone.override(zone):
-            return super().changelist_view(request, extra_context)
+            return _rendered(super().changelist_view(request, extra_context))
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -79,6 +79,13 @@ class MeetingTimeAdminMixin:
             label = _("Meeting time: %(zone)s.") % {"zone": timezone.get_current_timezone_name()}
             field.help_text = f"{field.help_text} {label}".strip() if field.help_text else label
         return field
+
+
+def _rendered(response):
+    # A TemplateResponse renders after the view returns, outside the override: render it inside.
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    return response
 
 
 def _one_zone(meetings):

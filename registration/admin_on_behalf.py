@@ -122,6 +122,10 @@ class OnBehalfAdminMixin:
             kwargs["form"] = RegistrationOnBehalfForm
         return super().get_form(request, obj, **kwargs)
 
+    def get_readonly_fields(self, request, obj=None):
+        # The record's fields are the services' to write; a new registration has none yet.
+        return super().get_readonly_fields(request, obj) if obj is not None else ()
+
     def get_inlines(self, request, obj):
         return super().get_inlines(request, obj) if obj is not None else ()
 
@@ -193,7 +197,7 @@ class OnBehalfAdminMixin:
             raise PermissionDenied
         spec = ACTS[act]
         change_url = reverse("admin:registration_registration_change", args=[registration.pk])
-        form = ActForm(request.POST or None)
+        form = ActForm(request.POST if request.method == "POST" else None)
         if spec["note_label"]:
             form.fields["note"].label = spec["note_label"]
         else:
