@@ -1,4 +1,4 @@
-"""A team organiser runs their meeting in the admin without a superuser, and never another meeting's (issue 20 §1, §6)."""
+"""A team organiser runs their meeting in the admin without a superuser, never another one (issue 20 §1, §6)."""
 
 import datetime
 import zoneinfo
