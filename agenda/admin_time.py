@@ -2,6 +2,7 @@
 
 import zoneinfo
 
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db import models
 from django.utils import timezone
@@ -18,6 +19,17 @@ def meeting_time(value, meeting) -> str:
     if value is None:
         return "—"
     return timezone.localtime(value, meeting.tzinfo).strftime(TIME_FORMAT)
+
+
+def meeting_time_display(model, field_name: str):
+    """A read-only admin column or field showing `model.field_name` by `meeting_time`, under the field's own label."""
+
+    @admin.display(description=model._meta.get_field(field_name).verbose_name, ordering=field_name)
+    def shown(self, obj):
+        return meeting_time(getattr(obj, field_name), self.meeting_of(obj))
+
+    shown.__name__ = f"{field_name}_shown"
+    return shown
 
 
 def _zone(name: str | None):

@@ -10,7 +10,7 @@ from django_countries.filters import CountryFilter
 from modeltranslation.admin import TranslationAdmin
 
 from agenda.admin_scope import MeetingFilter, MeetingScopedAdminMixin
-from agenda.admin_time import meeting_time
+from agenda.admin_time import meeting_time, meeting_time_display
 from agenda.selectors import meeting_any_moderated, meetings_for_user
 
 from . import (
@@ -39,20 +39,20 @@ RECORD_FIELDS = (
     "meeting",
     "status",
     "language",
-    "created_at",
-    "updated_at",
-    "cancelled_at",
-    "anonymised_at",
+    "created_at_shown",
+    "updated_at_shown",
+    "cancelled_at_shown",
+    "anonymised_at_shown",
     "acts",
     "change_history",
 )
 # Shown read-only: what only the services change (the language of the emails stays the organisers' to set).
-AUDIT_FIELDS = (*(name for name in RECORD_FIELDS if name != "language"), "privacy_consent_at")
+AUDIT_FIELDS = (*(name for name in RECORD_FIELDS if name != "language"), "privacy_consent_at_shown")
 
 
 def _admin_fields(section):
     # Organisers also see when the privacy notice was accepted, beside the participant's other consent.
-    return ("privacy_consent_at", *section.fields) if section.key == "consent" else section.fields
+    return ("privacy_consent_at_shown", *section.fields) if section.key == "consent" else section.fields
 
 
 @admin.register(Registration)
@@ -98,6 +98,13 @@ class RegistrationAdmin(
     readonly_fields = AUDIT_FIELDS
     inlines = (OutgoingEmailInline,)
     actions = ("resend_confirmation", "export_csv", "export_xlsx", "approve", "decline", accept_floor, decline_floor)
+
+    # Times on the meeting's clock, in the admin's one format.
+    created_at_shown = meeting_time_display(Registration, "created_at")
+    updated_at_shown = meeting_time_display(Registration, "updated_at")
+    cancelled_at_shown = meeting_time_display(Registration, "cancelled_at")
+    anonymised_at_shown = meeting_time_display(Registration, "anonymised_at")
+    privacy_consent_at_shown = meeting_time_display(Registration, "privacy_consent_at")
 
     # Listing
 
