@@ -101,7 +101,9 @@ class MeetingAdmin(MeetingScopedAdminMixin, TranslationAdmin):
     list_filter = ("is_published", "format", "requires_approval")
     search_fields = ("title", "short_name", "slug")
     prepopulated_fields = {"slug": ("short_name",)}
-    filter_horizontal = ("interpretation_languages", "team")
+    # Plain checkboxes for the five or so languages: the two-list widget's script writes ARIA that axe refuses.
+    filter_horizontal = ("team",)
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     readonly_fields = ("updated_at",)
     inlines = (MeetingTopicInline, KeyDateInline, NoteFootnoteInline)
     fieldsets = (
@@ -290,7 +292,7 @@ class RoundtableAdmin(MeetingScopedAdminMixin, TranslationAdmin):
     list_filter = ("meeting",)
     list_select_related = ("meeting",)
     ordering = ("meeting", "number")
-    filter_horizontal = ("objectives",)
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
 @admin.register(GcmObjective)

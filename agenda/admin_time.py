@@ -90,6 +90,10 @@ class MeetingTimeAdminMixin:
             # Built inside changeform_view's override, so this names the meeting's zone.
             label = _("Meeting time: %(zone)s.") % {"zone": timezone.get_current_timezone_name()}
             field.help_text = f"{field.help_text} {label}".strip() if field.help_text else label
+            # The admin's date and time boxes sit in a fieldset under the field's name with bare "Date:" and
+            # "Time:" texts, which name neither box: each gets its own accessible name.
+            for widget, part in zip(getattr(field.widget, "widgets", ()), (_("Date:"), _("Time:")), strict=False):
+                widget.attrs["aria-label"] = f"{db_field.verbose_name} — {part.rstrip(':')}"
         return field
 
 
