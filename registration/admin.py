@@ -70,6 +70,7 @@ class RegistrationAdmin(
         "status",
         "registered_at",
         "email_status",
+        "floor",
         "meeting_name",
     )
     list_display_links = ("name",)
@@ -91,7 +92,7 @@ class RegistrationAdmin(
     search_fields = ("first_name", "last_name", "email", "organisation")
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
-    list_select_related = ("listening_language", "meeting")
+    list_select_related = ("listening_language", "meeting", "floor_decision")
     list_per_page = 100
     show_full_result_count = False
     paginator = EstimatedCountPaginator
@@ -129,6 +130,18 @@ class RegistrationAdmin(
     @admin.display(description=_("registered (meeting time)"), ordering="created_at")
     def registered_at(self, registration):
         return meeting_time(registration.created_at, registration.meeting)
+
+    @admin.display(description=_("taking the floor"), ordering="floor_decision__decision")
+    def floor(self, registration):
+        # The decision beside the request, so ordering speakers needs no page per person.
+        if not registration.wishes_to_speak:
+            return "—"
+        decision = getattr(registration, "floor_decision", None)
+        if decision is None:
+            return _("asked")
+        if decision.position:
+            return f"{decision.get_decision_display()} ({decision.position})"
+        return decision.get_decision_display()
 
     @admin.display(description=_("meeting"), ordering="meeting__starts_at")
     def meeting_name(self, registration):
