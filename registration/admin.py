@@ -67,7 +67,7 @@ class RegistrationAdmin(
         "category_name",
         "language_name",
         "gender",
-        "status",
+        "status_shown",
         "registered_at",
         "email_status",
         "floor",
@@ -130,6 +130,13 @@ class RegistrationAdmin(
     @admin.display(description=_("registered (meeting time)"), ordering="created_at")
     def registered_at(self, registration):
         return meeting_time(registration.created_at, registration.meeting)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_shown(self, registration):
+        # An erased registration keeps its status for the counts, but is no longer anyone to contact.
+        if registration.anonymised_at:
+            return _("Erased")
+        return registration.get_status_display()
 
     @admin.display(description=_("taking the floor"), ordering="floor_decision__decision")
     def floor(self, registration):
