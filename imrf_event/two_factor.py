@@ -97,7 +97,9 @@ def totp_device_verify(*, device: TOTPDevice, token: str) -> str | None:
         or django_otp.verify_token(device.user, device.persistent_id, token.replace(" ", "")) is None
     ):
         if _code_just_used(device=device, token=token):
-            return _("This code has just been used. Wait for the next code your authenticator app shows, then enter it.")
+            return _(
+                "This code has just been used. Wait for the next code your authenticator app shows, then enter it."
+            )
         return _("This code is not right or has expired. Enter the code your authenticator app shows now.")
     return None
 
