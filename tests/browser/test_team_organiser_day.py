@@ -113,7 +113,16 @@ def test_a_team_organiser_runs_the_meeting_and_a_second_team_sees_none_of_it(
     assert Meeting.objects.get(slug="regional-review-2028").is_published
 
     # The reminders and the registrations list of this meeting, for axe too.
-    for address in ("registration/reminder/", "registration/registration/", "agenda/agendaitem/"):
+    reminder = ours.reminders.first()
+    for address in (
+        "registration/reminder/",
+        f"registration/reminder/{reminder.pk}/change/" if reminder else "registration/reminder/add/",
+        "registration/registration/",
+        "agenda/agendaitem/",
+        "agenda/agendaitem/add/",
+        "agenda/notesection/add/",
+        "registration/joiningdetails/add/",
+    ):
         page.goto(admin + address)
         _no_violations(page, axe_violations)
 
