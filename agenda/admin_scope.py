@@ -37,7 +37,10 @@ class MeetingScopedAdminMixin(MeetingTimeAdminMixin):
         return queryset.filter(**{f"{self.meeting_lookup}__in": meetings_for_user(request.user)})
 
     def _in_users_meetings(self, request, obj) -> bool:
-        return request.user.is_superuser or meetings_for_user(request.user).filter(pk=self.meeting_of(obj).pk).exists()
+        if request.user.is_superuser:
+            return True
+        meeting = self.meeting_of(obj)
+        return meeting is not None and meetings_for_user(request.user).filter(pk=meeting.pk).exists()
 
     # The pages fetch rows through get_queryset already; asked again per row, so a page or action that
     # gets its row another way still cannot reach another team's meeting.

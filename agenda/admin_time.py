@@ -15,10 +15,10 @@ TIME_FORMAT = "%Y-%m-%d %H:%M %Z"
 
 
 def meeting_time(value, meeting) -> str:
-    """`value` on `meeting`'s clock, "2027-01-05 09:00 CET"; "—" for no time."""
+    """`value` on `meeting`'s clock, "2027-01-05 09:00 CET"; "—" for no time; the site's zone for no meeting."""
     if value is None:
         return "—"
-    return timezone.localtime(value, meeting.tzinfo).strftime(TIME_FORMAT)
+    return timezone.localtime(value, meeting.tzinfo if meeting is not None else None).strftime(TIME_FORMAT)
 
 
 def meeting_time_display(model, field_name: str):
@@ -48,10 +48,13 @@ class MeetingTimeAdminMixin:
     """
 
     def meeting_of(self, obj):
+        """`obj`'s meeting along `meeting_lookup`, or None where the path is empty (an email of no registration)."""
         if self.meeting_lookup == "pk":
             return obj
         for part in self.meeting_lookup.split("__"):
-            obj = getattr(obj, part)
+            obj = getattr(obj, part, None)
+            if obj is None:
+                return None
         return obj
 
     def _form_zone(self, request, object_id):
@@ -62,7 +65,8 @@ class MeetingTimeAdminMixin:
                 return typed
         if object_id:
             obj = self.get_object(request, unquote(object_id))
-            return self.meeting_of(obj).tzinfo if obj is not None else None
+            meeting = self.meeting_of(obj) if obj is not None else None
+            return meeting.tzinfo if meeting is not None else None
         meetings = meetings_for_user(request.user)
         chosen = request.POST.get("meeting") or request.GET.get("meeting")
         if chosen and str(chosen).isdigit():

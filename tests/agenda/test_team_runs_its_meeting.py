@@ -187,3 +187,13 @@ def test_an_agenda_item_typed_at_nine_is_nine_in_the_meetings_zone(client, olga,
     assert response.status_code == 302, response.context["adminform"].form.errors
     item = AgendaItem.objects.get(meeting=ours)
     assert item.starts_at == datetime.datetime(2031, 1, 14, 9, 0, tzinfo=PARIS)
+
+
+def test_an_email_of_no_registration_opens_for_a_superuser(admin_client):
+    from registration.models import OutgoingEmail
+
+    email = OutgoingEmail.objects.create(kind=OutgoingEmail.Kind.CONFIRMATION, to_email="x@example.org", subject="x")
+
+    response = admin_client.get(reverse("admin:registration_outgoingemail_change", args=[email.pk]))
+
+    assert response.status_code == 200
