@@ -58,6 +58,9 @@ class RegistrationOnBehalfForm(RegistrationAdminForm):
                 "after_deadline",
                 _("The registration deadline of this meeting has passed: tick this box to register them all the same."),
             )
+        language = self.cleaned_data.get("listening_language")
+        if not on_behalf.listening_language_offered(meeting=meeting, language=language):
+            self.add_error("listening_language", _("This meeting does not offer interpretation into this language."))
         return super().clean()
 
 

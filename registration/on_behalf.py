@@ -32,6 +32,11 @@ def registration_event_record(*, registration: Registration, act: str, actor, no
     )
 
 
+def listening_language_offered(*, meeting: Meeting, language) -> bool:
+    """Whether `meeting` offers `language` to listen in: the public form offers only those, so organisers too."""
+    return language is None or meeting.interpretation_languages.filter(pk=language.pk).exists()
+
+
 def registration_create_on_behalf(
     *,
     meeting: Meeting,
@@ -54,8 +59,11 @@ def registration_create_on_behalf(
     if not after_deadline:
         registration_open_ensure(meeting=meeting, now=now)
     check = registration_rules_check(data=data, meeting=meeting, refuse_taken_email=True, now=now)
-    if check.errors:
-        raise ValidationError(check.errors)
+    errors = dict(check.errors)
+    if not listening_language_offered(meeting=meeting, language=data.get("listening_language")):
+        errors["listening_language"] = [_("This meeting does not offer interpretation into this language.")]
+    if errors:
+        raise ValidationError(errors)
     try:
         with transaction.atomic():
             registration = Registration.objects.create(

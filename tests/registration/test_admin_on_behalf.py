@@ -146,3 +146,13 @@ def test_the_approve_message_counts_only_what_happened(client, organiser):
 
     messages = [str(message) for message in response.context["messages"]]
     assert messages == ["1 approved and emailed."]
+
+
+def test_the_add_form_refuses_a_language_the_meeting_does_not_offer(client, organiser, meeting):
+    data = _add_data(meeting)
+    meeting.interpretation_languages.remove(meeting.interpretation_languages.get(code="fr"))
+
+    response = client.post(ADD, data)
+
+    assert "listening_language" in response.context["adminform"].form.errors
+    assert not Registration.objects.exists()
