@@ -20,6 +20,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, T
 
 from agenda import services
 from agenda.admin_scope import MeetingScopedAdminMixin
+from agenda.admin_time import meeting_time
 from agenda.copying import meeting_copy
 from agenda.models import (
     AgendaItem,
@@ -72,16 +73,16 @@ class NoteFootnoteInline(TranslationStackedInline):
 
 class MeetingCopyForm(forms.Form):
     slug = forms.SlugField(
-        label=_("slug of the new meeting"),
+        label=_("Slug of the new meeting"),
         max_length=50,
         help_text=_("Its address: /slug/."),
         validators=[validate_meeting_slug],
     )
     title = forms.CharField(
-        label=_("title of the new meeting"), max_length=200, help_text=_("Translate it on the new meeting's page.")
+        label=_("Title of the new meeting"), max_length=200, help_text=_("Translate it on the new meeting's page.")
     )
     starts_on = forms.DateField(
-        label=_("day the new meeting starts"),
+        label=_("Day the new meeting starts"),
         widget=AdminDateWidget,
         help_text=_("Every date of the agenda moves by as many days; times of day stay as they are."),
     )
@@ -97,11 +98,10 @@ class MeetingCopyForm(forms.Form):
 class MeetingAdmin(MeetingScopedAdminMixin, TranslationAdmin):
     meeting_lookup = "pk"
     actions = ("copy_meeting", "publish", "unpublish")
-    list_display = ("title", "starts_at", "registration_deadline", "is_published", "requires_approval")
+    list_display = ("title", "starts", "registration_deadline", "is_published", "requires_approval")
     list_filter = ("is_published", "format", "requires_approval")
     search_fields = ("title", "short_name", "slug")
     prepopulated_fields = {"slug": ("short_name",)}
-    filter_horizontal = ("interpretation_languages",)
     # Found by search among staff (agenda/team_autocomplete.py), not a list of every user of the site.
     autocomplete_fields = ("team",)
     readonly_fields = ("updated_at",)
@@ -148,7 +148,34 @@ class MeetingAdmin(MeetingScopedAdminMixin, TranslationAdmin):
         if db_field.name == "team":
             # A forged POST naming a participant's or a former colleague's account is refused.
             kwargs["queryset"] = team_candidates()
+        elif db_field.name == "interpretation_languages":
+            # Plain checkboxes for the five or so languages: the two-list widget's script writes ARIA that axe refuses.
+            kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("starts at (meeting time)"), ordering="starts_at")
+    def starts(self, meeting):
+        return meeting_time(meeting.starts_at, meeting)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Who works on a meeting is a superuser's choice: the team sees its registrations' personal data.
+        if request.user.is_superuser:
+            return self.readonly_fields
+        return (*self.readonly_fields, "team_names")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (title, {**options, "fields": ["team_names" if name == "team" else name for name in options["fields"]]})
+            for title, options in fieldsets
+        ]
+
+    @admin.display(description=_("organisers' team"))
+    def team_names(self, meeting):
+        names = [user.get_full_name() or user.get_username() for user in meeting.team.order_by("username")]
+        return ", ".join(names) or "—"
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -231,13 +258,21 @@ class SpeakerInline(TranslationTabularInline):
 
 @admin.register(AgendaItem)
 class AgendaItemAdmin(MeetingScopedAdminMixin, TranslationAdmin):
-    list_display = ("starts_at", "ends_at", "short_title", "meeting")
-    list_display_links = ("starts_at", "short_title")
+    list_display = ("starts", "ends", "short_title", "meeting")
+    list_display_links = ("starts", "short_title")
     list_filter = ("meeting",)
     list_select_related = ("meeting",)
     search_fields = ("title", "speakers__name")
     ordering = ("meeting", "starts_at", "position")
     inlines = (SpeakerInline,)
+
+    @admin.display(description=_("starts at (meeting time)"), ordering="starts_at")
+    def starts(self, item):
+        return meeting_time(item.starts_at, item.meeting)
+
+    @admin.display(description=_("ends at (meeting time)"), ordering="ends_at")
+    def ends(self, item):
+        return meeting_time(item.ends_at, item.meeting)
 
     @admin.display(description=_("activity"), ordering="title")
     def short_title(self, item):
@@ -266,7 +301,7 @@ class RoundtableAdmin(MeetingScopedAdminMixin, TranslationAdmin):
     list_filter = ("meeting",)
     list_select_related = ("meeting",)
     ordering = ("meeting", "number")
-    filter_horizontal = ("objectives",)
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
 @admin.register(GcmObjective)

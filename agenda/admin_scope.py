@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from agenda.admin_time import MeetingTimeAdminMixin
 from agenda.selectors import meetings_for_user
 
 
@@ -16,14 +17,15 @@ class MeetingFilter(admin.RelatedOnlyFieldListFilter):
         return True
 
 
-class MeetingScopedAdminMixin:
+class MeetingScopedAdminMixin(MeetingTimeAdminMixin):
     """Limits a ModelAdmin to the rows of the user's meetings (`meetings_for_user`).
 
     `meeting_lookup` is the path from the model to its meeting. The change page, the delete page,
     actions and every export built from the changelist read `get_queryset`, so a row of another
     team's meeting is "not found" there as everywhere; its id typed into the address answers as an
     id that does not exist. Choosing a meeting (a new agenda item, reminder…) offers only the
-    user's, so nobody adds a row to a meeting they do not work on.
+    user's, so nobody adds a row to a meeting they do not work on. Times are the meeting's
+    (`MeetingTimeAdminMixin`).
     """
 
     meeting_lookup = "meeting"
@@ -33,6 +35,23 @@ class MeetingScopedAdminMixin:
         if request.user.is_superuser:
             return queryset
         return queryset.filter(**{f"{self.meeting_lookup}__in": meetings_for_user(request.user)})
+
+    def _in_users_meetings(self, request, obj) -> bool:
+        if request.user.is_superuser:
+            return True
+        meeting = self.meeting_of(obj)
+        return meeting is not None and meetings_for_user(request.user).filter(pk=meeting.pk).exists()
+
+    # The pages fetch rows through get_queryset already; asked again per row, so a page or action that
+    # gets its row another way still cannot reach another team's meeting.
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (obj is None or self._in_users_meetings(request, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or self._in_users_meetings(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or self._in_users_meetings(request, obj))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "meeting" and db_field.related_model._meta.label == "agenda.Meeting":

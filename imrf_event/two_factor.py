@@ -98,8 +98,23 @@ def totp_device_verify(*, device: TOTPDevice, token: str) -> str | None:
         _token_number(token) is None
         or django_otp.verify_token(device.user, device.persistent_id, token.replace(" ", "")) is None
     ):
+        if _code_just_used(device=device, token=token):
+            return _(
+                "This code has just been used. Wait for the next code your authenticator app shows, then enter it."
+            )
         return _("This code is not right or has expired. Enter the code your authenticator app shows now.")
     return None
+
+
+def _code_just_used(*, device: TOTPDevice, token: str) -> bool:
+    """Whether `token` is the code of the time step already used to sign in (after enrolling, say).
+
+    A code is accepted once (django-otp's replay protection), which reads as "wrong" to someone who
+    types the code still on the screen: they are told to wait for the next one instead.
+    """
+    number = _token_number(token)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return number is not None and device.last_t >= totp.t() and totp.token() == number
 
 
 class OrganiserLoginForm(AdminAuthenticationForm):

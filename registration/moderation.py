@@ -6,10 +6,12 @@ from django.utils import timezone
 from registration import email_change
 from registration.mail import outbox
 from registration.mail.invitations import invitation_sequence_raise
-from registration.models import OutgoingEmail, Registration
+from registration.models import OutgoingEmail, Registration, RegistrationEvent
+from registration.on_behalf import registration_event_record
 
 
-def _registration_decide(*, registration: Registration, status: str) -> bool:
+def _registration_decide(*, registration: Registration, status: str, act: str, actor, reason: str = "") -> bool:
+    now = timezone.now()
     with transaction.atomic():
         # Locked, so two organisers deciding at once send one email, not two.
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -20,19 +22,32 @@ def _registration_decide(*, registration: Registration, status: str) -> bool:
         if status == Registration.Status.DECLINED:
             # A pending change of address would otherwise move the registration off the declined
             # address, which could then register again.
-            email_change.email_changes_close(registration=locked, now=timezone.now())
+            email_change.email_changes_close(registration=locked, now=now)
         # A decline withdraws any invitation sent (METHOD:CANCEL), over the sequence the calendar holds.
         invitation_sequence_raise(registrations=[locked.pk])
-        outbox.email_queue(registration=locked, kind=OutgoingEmail.Kind.DECISION)
+        registration_event_record(registration=locked, act=act, actor=actor, note=reason, now=now)
+        outbox.email_queue(registration=locked, kind=OutgoingEmail.Kind.DECISION, extra={"reason": reason.strip()})
     registration.status = status
     return True
 
 
-def registration_approve(*, registration: Registration) -> bool:
+def registration_approve(*, registration: Registration, actor=None) -> bool:
     """Make a pending registration active and email the participant; False if it was not pending."""
-    return _registration_decide(registration=registration, status=Registration.Status.ACTIVE)
+    return _registration_decide(
+        registration=registration, status=Registration.Status.ACTIVE, act=RegistrationEvent.Act.APPROVED, actor=actor
+    )
 
 
-def registration_decline(*, registration: Registration) -> bool:
-    """Decline a pending registration and email the participant; False if it was not pending."""
-    return _registration_decide(registration=registration, status=Registration.Status.DECLINED)
+def registration_decline(*, registration: Registration, actor=None, reason: str = "") -> bool:
+    """Decline a pending registration and email the participant, with the organisers' reason if they give one.
+
+    The reason goes into the email as written (the organiser writes it in the participant's language);
+    False if the registration was not pending.
+    """
+    return _registration_decide(
+        registration=registration,
+        status=Registration.Status.DECLINED,
+        act=RegistrationEvent.Act.DECLINED,
+        actor=actor,
+        reason=reason,
+    )

@@ -20,7 +20,8 @@ def registration_speakers_list(*, registrations: QuerySet) -> QuerySet:
     """Requests to take the floor in order of request, each coordinated group together at its first request.
 
     A group is the text of “on behalf of” compared trimmed and case-insensitively; an intervention
-    on one's own behalf is a group of one. Cancelled and declined registrations are left out.
+    on one's own behalf is a group of one. Cancelled, declined and erased registrations are left out
+    (an erased participant's request has no name or topic left to call).
     """
     coordinated = Q(intervention_coordination=Registration.Coordination.GROUP) & ~Q(intervention_group="")
     speaking_group = Concat(
@@ -33,6 +34,7 @@ def registration_speakers_list(*, registrations: QuerySet) -> QuerySet:
     return (
         registrations.filter(wishes_to_speak=True)
         .exclude(status__in=[Registration.Status.CANCELLED, Registration.Status.DECLINED])
+        .filter(anonymised_at__isnull=True)
         .annotate(speaking_group=group)
         .annotate(group_requested_at=Window(Min("created_at"), partition_by=[group]))
         .order_by("group_requested_at", "speaking_group", "created_at", "pk")

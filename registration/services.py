@@ -1,5 +1,6 @@
 """Business rules of registering: create, change, cancel, restore and erase a registration."""
 
+import datetime
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -203,27 +204,6 @@ def registration_organiser_update(
 
 
 @transaction.atomic
-def registration_link_resend(*, registration: Registration) -> OutgoingEmail | None:
-    """Send the registration's confirmation, with its manage link, again: to its own address only.
-
-    The organisers' way to help a participant who lost the link. The address is the one the participant
-    gave or confirmed (`registration_organiser_update` never writes another); an anonymised, cancelled or
-    declined registration gets nothing, and None is returned.
-    """
-    registration = (
-        Registration.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=registration.pk)
-    )
-    if registration.anonymised_at or registration.status not in (
-        Registration.Status.ACTIVE,
-        Registration.Status.PENDING,
-    ):
-        return None
-    email = outbox.email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
-    logger.info("manage link sent again by the organisers", extra={"registration_id": registration.pk})
-    return email
-
-
-@transaction.atomic
 def registration_cancel(*, registration: Registration, now=None) -> Registration:
     """Cancel, keeping the row with its status and time; cancelling twice changes nothing.
 
@@ -238,6 +218,13 @@ def registration_cancel(*, registration: Registration, now=None) -> Registration
         raise RegistrationDeclined(
             _("The organisers have declined this registration, so it cannot be cancelled or changed here.")
         )
+    registration_mark_cancelled(registration=registration, now=now)
+    mail_limits.manage_answer_queue(registration=registration, kind=OutgoingEmail.Kind.CANCELLATION, now=now)
+    return registration
+
+
+def registration_mark_cancelled(*, registration: Registration, now: datetime.datetime) -> None:
+    """What every cancellation does, the participant's or the organisers' on their behalf; the caller holds the lock."""
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
@@ -245,8 +232,6 @@ def registration_cancel(*, registration: Registration, now=None) -> Registration
     email_change.email_changes_close(registration=registration, now=now)
     # The cancellation carries METHOD:CANCEL, which calendars apply only over the last sequence they saw.
     invitation_sequence_raise(registrations=[registration.pk])
-    mail_limits.manage_answer_queue(registration=registration, kind=OutgoingEmail.Kind.CANCELLATION, now=now)
-    return registration
 
 
 @transaction.atomic
@@ -261,13 +246,18 @@ def registration_restore(*, registration: Registration, now=None) -> Registratio
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if not registration.is_cancelled:
         return registration
-    registration.status = _initial_status(registration.meeting)
+    registration_mark_restored(registration=registration, status=_initial_status(registration.meeting))
+    mail_limits.manage_answer_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION, now=now)
+    return registration
+
+
+def registration_mark_restored(*, registration: Registration, status: str) -> None:
+    """What every restoration does, the participant's or the organisers' on their behalf; the caller holds the lock."""
+    registration.status = status
     registration.cancelled_at = None
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
     # The confirmation's invitation must outrank the CANCEL the calendar holds.
     invitation_sequence_raise(registrations=[registration.pk])
-    mail_limits.manage_answer_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION, now=now)
-    return registration
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from agenda.admin_scope import MeetingScopedAdminMixin
+from agenda.admin_time import meeting_time_display
 from agenda.selectors import meeting_for_user_chosen, meetings_for_user
 from registration.access import can_view_dashboard
 from registration.exports.background import participation_table
@@ -103,7 +104,9 @@ class AttendanceAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "email", "registration", "minutes", "unregistered", "ignored", "meeting")
     list_filter = (MatchStateFilter, "meeting")
     search_fields = ("name", "email", "registration__first_name", "registration__last_name")
-    readonly_fields = ("meeting", "name", "email", "minutes", "first_join", "last_leave", "channel")
+    readonly_fields = ("meeting", "name", "email", "minutes", "first_join_shown", "last_leave_shown", "channel")
+    first_join_shown = meeting_time_display(Attendance, "first_join")
+    last_leave_shown = meeting_time_display(Attendance, "last_leave")
     fields = (*readonly_fields, "registration", "unregistered", "ignored")
     list_select_related = ("registration", "meeting")
     actions = ("record_unregistered", "ignore")

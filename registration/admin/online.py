@@ -38,6 +38,13 @@ class JoiningDetailsAdmin(MeetingScopedAdminMixin, TranslationAdmin):
 
     def save_model(self, request, obj, form, change):
         resent = joining_details_save(details=obj)
+        if not obj.participants_url:
+            # Saved all the same: the platform is often known weeks before its link.
+            self.message_user(
+                request,
+                _("There is no participants' link yet: participants will see only the platform until you add it."),
+                messages.WARNING,
+            )
         if resent:
             self.message_user(
                 request,

@@ -3,15 +3,15 @@
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
 from agenda.admin_scope import MeetingFilter, MeetingScopedAdminMixin
-from agenda.selectors import meeting_any_moderated
-from registration import moderation, services
+from agenda.admin_time import meeting_time, meeting_time_display
+from agenda.selectors import meeting_any_moderated, meetings_for_user
+from registration import moderation, on_behalf, services
 from registration.access import PROTECTED_FILTERS, ProtectedAnswersAdminMixin, can_see_diversity
 from registration.admin.accessibility import AccessibilityPagesMixin
 from registration.admin.emails import OutgoingEmailAdmin, OutgoingEmailInline
@@ -21,6 +21,7 @@ from registration.admin.filters import (
     EstimatedCountPaginator,
     RegistrationChangeList,
 )
+from registration.admin.on_behalf import OnBehalfAdminMixin
 from registration.admin.online import accept_floor, decline_floor
 from registration.admin.views import RegistrationPagesMixin
 from registration.countries import country_answer
@@ -38,16 +39,17 @@ RECORD_FIELDS = (
     "meeting",
     "status",
     "language",
-    "created_at",
-    "updated_at",
-    "cancelled_at",
-    "anonymised_at",
+    "created_at_shown",
+    "updated_at_shown",
+    "cancelled_at_shown",
+    "anonymised_at_shown",
+    "acts",
     "change_history",
 )
 # Shown read-only: what only the services change (the language of the emails stays the organisers' to set).
 AUDIT_FIELDS = (
     *(name for name in RECORD_FIELDS if name != "language"),
-    "privacy_consent_at",
+    "privacy_consent_at_shown",
     "diversity_consent_at",
 )
 
@@ -56,7 +58,7 @@ def _admin_fields(section):
     # Organisers also see when the privacy notice was accepted, beside the participant's other consents;
     # the time of the diversity consent only with the permission (get_fieldsets).
     if section.key == "consent":
-        return ("privacy_consent_at", "diversity_consent_at", *section.fields)
+        return ("privacy_consent_at_shown", "diversity_consent_at", *section.fields)
     return section.fields
 
 
@@ -65,6 +67,7 @@ class RegistrationAdmin(
     MeetingScopedAdminMixin,
     ProtectedAnswersAdminMixin,
     AccessibilityPagesMixin,
+    OnBehalfAdminMixin,
     RegistrationPagesMixin,
     admin.ModelAdmin,
 ):
@@ -76,9 +79,11 @@ class RegistrationAdmin(
         "category_name",
         "language_name",
         "gender",
-        "status",
+        "status_shown",
         "registered_at",
         "email_status",
+        "floor",
+        "meeting_name",
     )
     list_display_links = ("name",)
     list_filter = (
@@ -99,13 +104,20 @@ class RegistrationAdmin(
     search_fields = ("first_name", "last_name", "email", "organisation")
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
-    list_select_related = ("listening_language",)
+    list_select_related = ("listening_language", "meeting", "floor_decision")
     list_per_page = 100
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     readonly_fields = AUDIT_FIELDS
     inlines = (OutgoingEmailInline,)
     actions = ("resend_confirmation", "export_csv", "export_xlsx", "approve", "decline", accept_floor, decline_floor)
+
+    # Times on the meeting's clock, in the admin's one format.
+    created_at_shown = meeting_time_display(Registration, "created_at")
+    updated_at_shown = meeting_time_display(Registration, "updated_at")
+    cancelled_at_shown = meeting_time_display(Registration, "cancelled_at")
+    anonymised_at_shown = meeting_time_display(Registration, "anonymised_at")
+    privacy_consent_at_shown = meeting_time_display(Registration, "privacy_consent_at")
 
     # Listing
 
@@ -127,9 +139,32 @@ class RegistrationAdmin(
     def language_name(self, registration):
         return registration.listening_language.name
 
-    @admin.display(description=_("registered"), ordering="created_at")
+    @admin.display(description=_("registered (meeting time)"), ordering="created_at")
     def registered_at(self, registration):
-        return timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M")
+        return meeting_time(registration.created_at, registration.meeting)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_shown(self, registration):
+        # An erased registration keeps its status for the counts, but is no longer anyone to contact.
+        if registration.anonymised_at:
+            return _("Erased")
+        return registration.get_status_display()
+
+    @admin.display(description=_("taking the floor"), ordering="floor_decision__decision")
+    def floor(self, registration):
+        # The decision beside the request, so ordering speakers needs no page per person.
+        if not registration.wishes_to_speak:
+            return "—"
+        decision = getattr(registration, "floor_decision", None)
+        if decision is None:
+            return _("asked")
+        if decision.position:
+            return f"{decision.get_decision_display()} ({decision.position})"
+        return decision.get_decision_display()
+
+    @admin.display(description=_("meeting"), ordering="meeting__starts_at")
+    def meeting_name(self, registration):
+        return registration.meeting.short_name or registration.meeting.title
 
     @admin.display(description=_("confirmation"))
     def email_status(self, registration):
@@ -143,22 +178,24 @@ class RegistrationAdmin(
 
     def get_list_display(self, request):
         # Dropping the column, not just its sorting: `?o=5` sorts by whatever the fifth column is.
-        if can_see_diversity(request.user):
-            return self.list_display
-        return tuple(name for name in self.list_display if name not in PROTECTED_FIELDS)
+        shown = self.list_display
+        if not can_see_diversity(request.user):
+            shown = tuple(name for name in shown if name not in PROTECTED_FIELDS)
+        # The meeting's column only where rows of several meetings can mix.
+        if len(meetings_for_user(request.user).values_list("pk", flat=True)[:2]) < 2:
+            shown = tuple(name for name in shown if name != "meeting_name")
+        return shown
 
     def get_list_filter(self, request):
         if can_see_diversity(request.user):
             return (*self.list_filter, *PROTECTED_FILTERS)
         return self.list_filter
 
-    def has_add_permission(self, request):
-        # Registrations come through the public form, which checks and confirms them.
-        return False
-
     # Detail page
 
     def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets()
         # Fields left out of the fieldsets are left out of the form too, so a forged POST cannot change them.
         hidden = set() if can_see_diversity(request.user) else set(PROTECTED_FIELDS)
         sections = [
@@ -172,6 +209,9 @@ class RegistrationAdmin(
         ]
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            self.save_on_behalf(request, obj, form)
+            return
         # Through the service, which applies the rules again and writes the change email if asked for.
         services.registration_organiser_update(
             registration=obj,
@@ -204,7 +244,7 @@ class RegistrationAdmin(
             "<li>{} — {}: {}</li>",
             (
                 (
-                    timezone.localtime(entry.action_time).strftime("%Y-%m-%d %H:%M"),
+                    meeting_time(entry.action_time, registration.meeting),
                     entry.user.get_username(),
                     entry.get_change_message() or entry.get_action_flag_display(),
                 )
@@ -229,7 +269,7 @@ class RegistrationAdmin(
             status__in=[Registration.Status.ACTIVE, Registration.Status.PENDING], anonymised_at__isnull=True
         ).select_related("meeting"):
             # To the registration's own address, which only its participant can change.
-            if services.registration_link_resend(registration=registration) is None:
+            if on_behalf.registration_link_resend(registration=registration, actor=request.user) is None:
                 continue
             self.log_change(request, registration, "Confirmation email sent again.")
             sent += 1
@@ -244,32 +284,18 @@ class RegistrationAdmin(
             messages.SUCCESS,
         )
 
-    def _decide(self, request, queryset, decide, done_message):
-        decided = 0
-        for registration in queryset.filter(status=Registration.Status.PENDING).select_related("meeting"):
-            if decide(registration=registration):
-                self.log_change(request, registration, [{"changed": {"fields": ["status"]}}])
-                decided += 1
-        skipped = queryset.count() - decided
-        self.message_user(request, done_message % {"count": decided, "skipped": skipped}, messages.SUCCESS)
-
     @admin.action(description=_("Approve the selected pending registrations"), permissions=["change"])
     def approve(self, request, queryset):
-        self._decide(
+        self.decide_selected(
             request,
             queryset,
-            moderation.registration_approve,
-            _("%(count)d approved and emailed; %(skipped)d were not pending and were left as they were."),
+            lambda registration: moderation.registration_approve(registration=registration, actor=request.user),
+            "approved",
         )
 
     @admin.action(description=_("Decline the selected pending registrations"), permissions=["change"])
     def decline(self, request, queryset):
-        self._decide(
-            request,
-            queryset,
-            moderation.registration_decline,
-            _("%(count)d declined and emailed; %(skipped)d were not pending and were left as they were."),
-        )
+        return self.decline_with_reason(request, queryset)
 
     @admin.action(description=_("Export the selected registrations (CSV)"), permissions=["export"])
     def export_csv(self, request, queryset):
@@ -287,11 +313,22 @@ admin.site.register(OutgoingEmail, OutgoingEmailAdmin)
 class ReminderAdmin(MeetingScopedAdminMixin, TranslationAdmin):
     """A reminder's subject and body are written once per language (registration/translation.py)."""
 
-    list_display = ("subject", "meeting", "kind", "days_before", "local_time", "minutes_before", "sends_at")
+    list_display = ("subject", "meeting", "kind", "when", "sends_at")
     list_filter = ("meeting", "kind")
     list_select_related = ("meeting",)
     search_fields = ("subject",)
 
+    @admin.display(description=_("when"))
+    def when(self, reminder):
+        # Only the settings of its kind: a "starting soon" reminder has no day or hour of its own.
+        if reminder.kind == Reminder.Kind.STARTING_SOON:
+            return ngettext(
+                "%(count)d minute before the start", "%(count)d minutes before the start", reminder.minutes_before
+            ) % {"count": reminder.minutes_before}
+        return ngettext(
+            "%(count)d day before, at %(time)s", "%(count)d days before, at %(time)s", reminder.days_before
+        ) % {"count": reminder.days_before, "time": reminder.local_time.strftime("%H:%M")}
+
     @admin.display(description=_("sends at (meeting time)"))
     def sends_at(self, reminder):
-        return timezone.localtime(reminder.send_at, reminder.meeting.tzinfo).strftime("%Y-%m-%d %H:%M %Z")
+        return meeting_time(reminder.send_at, reminder.meeting)

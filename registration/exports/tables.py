@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from agenda.models import Meeting
 from registration.models import PROTECTED_FIELDS, Registration
@@ -258,14 +259,23 @@ class XlsxExporter(Exporter):
         sheet = workbook.create_sheet(str(self.table.sheet_title)[:31])
         sheet.freeze_panes = "A2"
         bold = Font(bold=True)
+        titles = list(self.table.header())
+        # Widths from the headings (a write-only sheet cannot measure its rows): readable without resizing.
+        for index, text in enumerate(titles, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(len(str(text)) + 4, 12), 40)
         header = []
-        for text in self.table.header():
+        for text in titles:
             cell = WriteOnlyCell(sheet, value=text)
             cell.font = bold
             header.append(cell)
         sheet.append(header)
+        count = 0
         for row in self.table.rows():
             sheet.append([self._cell(sheet, value) for value in row])
+            count += 1
+        if titles:
+            # A filter on every heading, as organisers sort and narrow the list in Excel.
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{count + 1}"
         workbook.save(handle)
 
     def response(self):

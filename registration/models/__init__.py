@@ -4,6 +4,7 @@ from registration.models.attendance import Attendance, AttendanceImport, FollowU
 from registration.models.email_change import EmailChangeRequest
 from registration.models.export_jobs import ExportJob
 from registration.models.floor import FloorDecision
+from registration.models.history import RegistrationEvent
 from registration.models.invitations import CalendarInvitation
 from registration.models.joining import SECRET_FIELDS, JoiningDetails, JoiningDetailsSent
 from registration.models.mail import OutgoingEmail, Reminder
@@ -40,6 +41,7 @@ __all__ = [
     "JoiningDetailsSent",
     "OutgoingEmail",
     "Registration",
+    "RegistrationEvent",
     "Reminder",
     "YesNoPrivate",
     "new_manage_token",

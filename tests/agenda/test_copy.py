@@ -163,9 +163,7 @@ def test_organiser_cannot_copy_a_meeting_of_another_team(client, source):
 
 
 def test_organiser_without_the_add_permission_cannot_copy(client, source):
-    client.force_login(
-        user_create(username="organiser", group=ORGANISERS, teams=[source], permissions=["agenda.view_meeting"])
-    )
+    client.force_login(user_create(username="organiser", teams=[source], permissions=["agenda.view_meeting"]))
 
     response = client.post(
         reverse("admin:agenda_meeting_copy", args=[source.pk]),

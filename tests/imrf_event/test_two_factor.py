@@ -268,3 +268,15 @@ def test_settings_refuse_a_mistyped_admin_2fa():
 
     assert result.returncode != 0
     assert "ADMIN_2FA must be 'required' or 'optional'" in result.stderr
+
+
+@required
+def test_the_code_just_used_is_refused_with_wait_for_the_next_one(client, device):
+    code = code_for(device.key)
+    assert sign_in(client, otp_token=code).status_code == 302
+    client.post(LOGOUT)
+
+    response = sign_in(client, otp_token=code)
+
+    assert "_auth_user_id" not in client.session
+    assert "Wait for the next code your authenticator app shows" in response.content.decode()

@@ -246,7 +246,14 @@ def test_decline_action_declines_pending_registrations(client, organiser):
     meeting = MeetingFactory(requires_approval=True, team=[organiser])
     pending = RegistrationFactory(meeting=meeting, status=Registration.Status.PENDING)
 
-    client.post(CHANGELIST, {"action": "decline", "_selected_action": [pending.pk]})
+    asked = client.post(CHANGELIST, {"action": "decline", "_selected_action": [pending.pk]})
+    pending.refresh_from_db()
+    assert pending.status == Registration.Status.PENDING
+    assert "reason" in asked.content.decode()
+
+    client.post(
+        CHANGELIST, {"action": "decline", "_selected_action": [pending.pk], "reason_given": "1", "note": "Full."}
+    )
 
     pending.refresh_from_db()
     assert pending.status == Registration.Status.DECLINED

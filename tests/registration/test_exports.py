@@ -244,3 +244,23 @@ def test_exporters_stream_rows_from_an_iterator(meeting):
 
     assert response.streaming
     assert response["Content-Disposition"] == 'attachment; filename="registrations.csv"'
+
+
+def test_xlsx_export_has_readable_widths_and_a_filter_on_every_heading(meeting):
+    RegistrationFactory.create_batch(3, meeting=meeting)
+    handle = io.BytesIO()
+
+    XlsxExporter(table=registration_table(queryset=Registration.objects.all()), filename_stem="x").write(handle)
+
+    sheet = openpyxl.load_workbook(io.BytesIO(handle.getvalue())).active
+    assert sheet.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(sheet.max_column)}4"
+    assert all(sheet.column_dimensions[letter].width >= 12 for letter in ("A", "B", "C"))
+
+
+def test_an_erased_participants_request_to_speak_is_off_the_speakers_list(meeting):
+    from registration.selectors import registration_speakers_list
+
+    kept = RegistrationFactory(meeting=meeting, wishes_to_speak=True, intervention_topic="Return")
+    RegistrationFactory(meeting=meeting, wishes_to_speak=True, anonymised_at=timezone.now())
+
+    assert list(registration_speakers_list(registrations=Registration.objects.all())) == [kept]

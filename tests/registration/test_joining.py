@@ -201,3 +201,15 @@ def test_joining_links_never_reach_the_logs(client, details, caplog, django_capt
     assert PARTICIPANTS in django_mail.outbox[0].body
     assert caplog.records
     assert not any(secret in record.getMessage() for record in caplog.records for secret in SECRETS)
+
+
+def test_joining_details_saved_without_the_participants_link_warn_the_organiser(client, details):
+    meeting = details.meeting
+    client.force_login(user_create(username="organiser", group=ORGANISERS, teams=[meeting]))
+    url = reverse("admin:registration_joiningdetails_change", args=[details.pk])
+    form = {"meeting": meeting.pk, "platform": "zoom", "participants_url": "", "shown_from_days_before": 3}
+
+    response = client.post(url, form, follow=True)
+
+    messages = [str(message) for message in response.context["messages"]]
+    assert any("no participants' link yet" in message for message in messages)

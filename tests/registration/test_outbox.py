@@ -8,7 +8,7 @@ from django.core import mail as django_mail
 from django.db import transaction
 from django.utils import timezone
 
-from registration import services
+from registration import on_behalf, services
 from registration.mail import outbox, requeue
 from registration.mail.outbox import send_email
 from registration.models import OutgoingEmail, Registration
@@ -283,7 +283,7 @@ def test_registration_link_resend_sends_a_new_confirmation(registration, django_
     with django_capture_on_commit_callbacks(execute=True):
         first = _queue(registration)
     with django_capture_on_commit_callbacks(execute=True):
-        second = services.registration_link_resend(registration=registration)
+        second = on_behalf.registration_link_resend(registration=registration, actor=None)
 
     second.refresh_from_db()
     assert second.pk != first.pk
