@@ -12,7 +12,7 @@ from registration.export_jobs import ExportJob
 from registration.models import Registration
 from registration.tasks import exports_expire
 from tests.factories import MeetingFactory, RegistrationFactory
-from tests.integration.test_worker import _wait_for, smtp_inbox, worker  # noqa: F401 - fixtures used here
+from tests.integration.test_worker import _wait_for, worker  # noqa: F401 - the fixture used here
 from tests.registration.roles import ORGANISERS, user_create
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
