@@ -5,7 +5,7 @@ import os
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from imrf_event.client_address import client_address, trusted_proxies_parse
@@ -207,3 +207,33 @@ def test_settings_refuse_to_start_with_a_mistyped_trusted_proxy():
 
     assert result.returncode != 0
     assert "TRUSTED_PROXIES: 'proxy.internal' is not an IP address or network" in result.stderr
+
+
+# Attacks from the second review of issue 10: each test performs one.
+
+
+# A request without a socket address (gunicorn bound to a Unix socket, or Django's force_login) is
+# "unknown", which django-axes writes into an inet column: PostgreSQL refuses it.
+
+
+@pytest.mark.postgres
+def test_organiser_signing_in_over_a_unix_socket_is_not_a_server_error(meeting):
+    user = user_create(username="organiser", group=ORGANISERS, in_every_team=True)
+    user.set_password("correct horse battery staple")
+    user.save()
+    client = Client(REMOTE_ADDR="", raise_request_exception=False)
+
+    response = client.post(
+        reverse("admin:login"), {"username": "organiser", "password": "correct horse battery staple"}
+    )
+
+    assert response.status_code == 302
+
+
+@pytest.mark.postgres
+def test_force_login_as_every_admin_test_does_works_on_postgresql(meeting):
+    client = Client()
+
+    client.force_login(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
+
+    assert client.get(reverse("admin:registration_registration_changelist")).status_code == 200

@@ -23,6 +23,17 @@ def organiser(client, meeting):
 
 
 @pytest.fixture
+def other_meeting(db):
+    return MeetingFactory()
+
+
+@pytest.fixture
+def organiser_of_one_meeting(meeting, other_meeting):
+    """An Organiser of `meeting` only (rights through Meeting.team), not signed in."""
+    return user_create(username="organiser-a", group=ORGANISERS, teams=[meeting])
+
+
+@pytest.fixture
 def register_url(meeting):
     return reverse("registration:register", args=[meeting.slug])
 

@@ -4,6 +4,7 @@ import importlib
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission, User
+from django.urls import reverse
 
 from agenda.models import Meeting
 
@@ -34,3 +35,12 @@ def user_create(
     for meeting in Meeting.objects.all() if in_every_team else teams:
         meeting.team.add(user)
     return user
+
+
+def signed_in_through_the_login_form(client, *, group: str = ORGANISERS):
+    """`client` signed in as a user of `group` in every team, through the login form as a browser would."""
+    user = user_create(username=group.lower(), group=group, in_every_team=True)
+    user.set_password("correct horse battery staple")
+    user.save()
+    client.post(reverse("admin:login"), {"username": user.username, "password": "correct horse battery staple"})
+    return client

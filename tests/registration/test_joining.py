@@ -202,3 +202,19 @@ def test_joining_links_never_reach_the_logs(client, details, caplog, django_capt
     assert PARTICIPANTS in django_mail.outbox[0].body
     assert caplog.records
     assert not any(secret in record.getMessage() for record in caplog.records for secret in SECRETS)
+
+
+# Attack: another team's meeting by id in the address.
+
+
+def test_joining_details_of_another_teams_meeting_are_not_found_in_the_admin(
+    client, meeting, other_meeting, organiser_of_one_meeting
+):
+    details = JoiningDetailsFactory(meeting=other_meeting)
+    client.force_login(organiser_of_one_meeting)
+
+    listing = client.get(reverse("admin:registration_joiningdetails_changelist"))
+    change = client.get(reverse("admin:registration_joiningdetails_change", args=[details.pk]))
+
+    assert details.participants_url.encode() not in listing.content
+    assert change.status_code in (302, 404)

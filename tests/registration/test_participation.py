@@ -226,3 +226,79 @@ def test_retention_removes_unregistered_attendees_with_their_meetings_registrati
     registrations_anonymise_past(now=timezone.now(), days_after=90)
 
     assert not Attendance.objects.filter(name="Caller 41").exists()
+
+
+# Attacks on the participation report and the follow-up.
+
+
+def test_participation_report_of_another_teams_meeting_by_id_is_not_found(
+    client, meeting, other_meeting, organiser_of_one_meeting
+):
+    client.force_login(organiser_of_one_meeting)
+
+    for name in ("report", "print", "xlsx"):
+        response = client.get(reverse(f"admin:registration_participation_{name}"), {"meeting": other_meeting.pk})
+
+        assert response.status_code == 404, name
+
+
+def _follow_up_to_attendees(meeting, body="Thanks."):
+    return FollowUp.objects.create(meeting=meeting, audience=FollowUp.Audience.ATTENDED, subject="Thank you", body=body)
+
+
+def _attended_by_email(meeting, email):
+    registration = RegistrationFactory(meeting=meeting, email=email)
+    Attendance.objects.create(meeting=meeting, registration=registration, person_key=f"email:{email}", minutes=60)
+    return registration
+
+
+def test_follow_up_send_action_on_another_teams_follow_up_sends_nothing(
+    client, meeting, other_meeting, organiser_of_one_meeting, django_capture_on_commit_callbacks
+):
+    _attended_by_email(other_meeting, "bystander@example.org")
+    follow_up = _follow_up_to_attendees(other_meeting)
+    client.force_login(organiser_of_one_meeting)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:registration_followup_changelist"), {"action": "send", "_selected_action": [follow_up.pk]}
+        )
+
+    assert not OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.FOLLOW_UP).exists()
+    assert mail.outbox == []
+
+
+def test_follow_up_sent_twice_writes_to_each_participant_once(
+    client, meeting, organiser_of_one_meeting, django_capture_on_commit_callbacks
+):
+    _attended_by_email(meeting, "amina@example.org")
+    follow_up = _follow_up_to_attendees(meeting)
+    client.force_login(organiser_of_one_meeting)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            client.post(
+                reverse("admin:registration_followup_changelist"),
+                {"action": "send", "_selected_action": [follow_up.pk]},
+            )
+
+    assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.FOLLOW_UP).count() == 1
+
+
+def test_follow_up_body_with_markup_is_escaped_in_the_html_email(
+    client, meeting, organiser_of_one_meeting, django_capture_on_commit_callbacks
+):
+    _attended_by_email(meeting, "amina@example.org")
+    follow_up = _follow_up_to_attendees(
+        meeting, body='Thanks <a href="https://evil.example/">click</a><script>x()</script>'
+    )
+    client.force_login(organiser_of_one_meeting)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:registration_followup_changelist"), {"action": "send", "_selected_action": [follow_up.pk]}
+        )
+
+    html = mail.outbox[0].alternatives[0][0]
+    assert "<script>" not in html
+    assert 'href="https://evil.example/"' not in html
