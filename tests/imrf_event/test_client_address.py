@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from imrf_event.client_address import client_address, trusted_proxies_parse
 from registration.models import Registration
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, registration_answers
 from tests.imrf_event.settings_import import settings_import
 from tests.registration.roles import ORGANISERS, user_create
 
@@ -38,17 +38,7 @@ def register_url(meeting):
 
 @pytest.fixture
 def form_data(meeting):
-    return {
-        "first_name": "Amina",
-        "last_name": "Diallo",
-        "job_title": "Adviser",
-        "organisation": "Ministère de l'Intérieur",
-        "category": "member_state",
-        "country": "SN",
-        "imrf_attendance_level": "minister",
-        "listening_language": str(meeting.interpretation_languages.get(code="fr").pk),
-        "privacy_consent": "on",
-    }
+    return registration_answers(meeting, language="fr", email=None)
 
 
 def _address(remote: str, forwarded: str | None = None) -> str:
