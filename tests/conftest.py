@@ -107,6 +107,37 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+TRANSACTIONAL_FIXTURES = ("transactional_db", "live_server")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrated rows after its flush (`serialized_rollback`).
+
+    A flush empties every table. Without serialized_rollback, Django then re-creates content types and
+    permissions (post_migrate) under new ids, but not the roles migration's groups; with it, the flush
+    leaves the tables empty and the next such test reloads the rows saved after migrating, ids and all.
+    Mixed in one run, a reload after a re-creation collides ("UNIQUE constraint failed:
+    django_content_type"), so whether a subset passed depended on its order. One rule for all: each
+    transactional test starts from the migrated database, whichever test ran before it.
+    """
+    from pytest_django.fixtures import validate_django_db
+
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        options = {}
+        if marker is not None:
+            transaction, reset_sequences, databases, _serialized, available_apps = validate_django_db(marker)
+            options = {"transaction": transaction, "reset_sequences": reset_sequences, "databases": databases}
+            if available_apps is not None:
+                options["available_apps"] = available_apps
+        transactional = options.get("transaction") or options.get("reset_sequences")
+        if not transactional and not set(TRANSACTIONAL_FIXTURES) & set(getattr(item, "fixturenames", ())):
+            continue
+        options["transaction"] = True
+        item.add_marker(pytest.mark.django_db(**options, serialized_rollback=True), append=False)
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     """URL of a reachable Redis server, from REDIS_URL or CELERY_BROKER_URL."""

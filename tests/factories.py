@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from agenda.models import AgendaItem, InterpretationLanguage, Meeting, Speaker
 from registration.models import FloorDecision, JoiningDetails, OutgoingEmail, Registration
+from tests.support.answers import REGISTRATION_ANSWERS
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -146,3 +147,30 @@ class FloorDecisionFactory(factory.django.DjangoModelFactory):
     registration = factory.SubFactory(RegistrationFactory, wishes_to_speak=True)
     decision = FloorDecision.Decision.ACCEPTED
     position = factory.Sequence(lambda n: n + 1)
+
+
+def registration_answers(meeting=None, *, language: str = "bcms", **changes) -> dict:
+    """The registration form as a participant posts it: REGISTRATION_ANSWERS with `changes` (None drops an answer).
+
+    With `meeting`, the listening language is the id of its interpretation into `language` (a code).
+    """
+    answers = dict(REGISTRATION_ANSWERS)
+    if meeting is not None:
+        answers["listening_language"] = str(meeting.interpretation_languages.get(code=language).pk)
+    answers.update(changes)
+    return {name: value for name, value in answers.items() if value is not None}
+
+
+def registration_data(meeting, *, language: str = "bcms", **changes) -> dict:
+    """The same answers as the form's cleaned data, as `services.registration_create` takes them.
+
+    The listening language is the row itself; the privacy box is gone (the service records it) and the
+    diversity consent is the box's answer, which the service checks against the protected answers.
+    """
+    answers = registration_answers(meeting, language=language, **changes)
+    answers["listening_language"] = meeting.interpretation_languages.get(code=language)
+    if "listening_language" in changes:
+        answers["listening_language"] = changes["listening_language"]
+    answers.pop("privacy_consent", None)
+    answers["diversity_consent"] = bool(answers.get("diversity_consent"))
+    return answers

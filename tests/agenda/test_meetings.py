@@ -258,3 +258,18 @@ def test_load_imrf_refuses_a_reserved_or_malformed_slug(slug):
         _load("--slug", slug)
 
     assert not Meeting.objects.exists()
+
+
+# Attack: an old address against a meeting made a draft.
+
+
+def test_old_calendar_address_stops_serving_a_meeting_made_a_draft(client):
+    first = MeetingFactory(title="The first meeting")
+    MeetingFactory(title="The second meeting")
+    assert client.get("/meeting.ics").status_code == 200
+
+    first.is_published = False
+    first.save()
+    response = client.get("/meeting.ics")
+
+    assert b"The first meeting" not in response.content

@@ -19,12 +19,21 @@ SEVERE_IMPACTS = ("serious", "critical")
 @pytest.fixture(scope="session")
 def browser(chromium_executable):
     """One headless Chromium for the whole session; Playwright's own browser download is never used."""
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    thread_connections = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(chromium_executable), headless=True, args=CHROMIUM_ARGS
         )
+        # Playwright's sync API leaves its event loop set as this thread's running loop between calls,
+        # and from then on Django's connection handler keeps connections per asyncio context, not per
+        # thread: the tests would quietly get second connections, apart from the ones the suite set up
+        # and without the rows saved after migrating (so serialized_rollback did nothing). The loop's
+        # context gets this thread's own connections.
+        for alias, connection in thread_connections.items():
+            connections[alias] = connection
         yield chromium
         chromium.close()
 

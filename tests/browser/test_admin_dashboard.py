@@ -6,8 +6,7 @@ from playwright.sync_api import expect
 from tests.factories import MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
 
-# serialized_rollback: the roles migration's groups come back after each transactional test's flush.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from registration.online.attendance import attendance_import
 from tests.factories import MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FIXTURES = Path(__file__).parent.parent / "registration" / "fixtures" / "attendance"
 

@@ -7,8 +7,7 @@ from registration.exports import background as background_exports
 from tests.factories import MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
 
-# serialized_rollback: the roles migration's groups come back after each transactional test's flush.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_progress_bar_fills_by_itself_and_ends_in_the_download(live_server, signed_in_page, settings_dir):

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from agenda.models import GcmObjective
 from agenda.services import meeting_load_imrf
 from registration.models import Registration
+from tests.browser.forms import Choose, exact, form_fill, required
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,11 +25,6 @@ def _switch_language(page, name):
     page.locator(".language-switcher").get_by_role("button", name=name, exact=True).click()
 
 
-def _label(text):
-    # Required fields' labels end with crispy's asterisk.
-    return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*$")
-
-
 def test_register_in_russian_from_the_language_switcher(live_server, page, meeting):
     page.goto(f"{live_server.url}/{meeting.slug}/")
     _switch_language(page, "Русский")
@@ -37,7 +33,7 @@ def test_register_in_russian_from_the_language_switcher(live_server, page, meeti
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Регистрация")
     expect(page.get_by_role("group", name="О вас")).to_be_visible()
-    page.get_by_label(_label("Имя")).fill("Анна")
+    form_fill(page, {required("Имя"): "Анна"})
     page.get_by_role("button", name="Зарегистрироваться").click()
 
     summary = page.locator("#error-summary")
@@ -46,16 +42,21 @@ def test_register_in_russian_from_the_language_switcher(live_server, page, meeti
     expect(summary).to_contain_text("Фамилия: Обязательное поле.")
     assert not Registration.objects.exists()
 
-    page.get_by_label(_label("Фамилия")).fill("Смирнова")
-    page.get_by_label(_label("Адрес электронной почты")).fill("anna@mid.example.ru")
-    page.get_by_label(_label("Должность")).fill("Советник")
-    page.get_by_label(_label("Организация")).fill("Министерство иностранных дел")
-    page.get_by_label("Категория заинтересованной стороны").select_option(label="Правительство государства-члена")
-    page.get_by_label("Ожидаемый уровень участия вашей страны").select_option(label="Министр")
-    page.get_by_label("Представляемая страна или страна пребывания").select_option(label="Сербия")
     # The gender and diversity questions are optional (issue 10, point 11).
-    page.get_by_label("Русский", exact=True).check()
-    page.get_by_label("Я ознакомился(-ась) с уведомлением о конфиденциальности").check()
+    form_fill(
+        page,
+        {
+            required("Фамилия"): "Смирнова",
+            required("Адрес электронной почты"): "anna@mid.example.ru",
+            required("Должность"): "Советник",
+            required("Организация"): "Министерство иностранных дел",
+            "Категория заинтересованной стороны": Choose("Правительство государства-члена"),
+            "Ожидаемый уровень участия вашей страны": Choose("Министр"),
+            "Представляемая страна или страна пребывания": Choose("Сербия"),
+            exact("Русский"): True,
+            "Я ознакомился(-ась) с уведомлением о конфиденциальности": True,
+        },
+    )
     page.get_by_role("button", name="Зарегистрироваться").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Благодарим за регистрацию")
@@ -74,17 +75,22 @@ def test_register_in_french_from_the_language_switcher(live_server, page, meetin
 
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("heading", level=1)).to_have_text("S’inscrire")
-    page.get_by_label(_label("Prénom")).fill("Camille")
-    page.get_by_label(_label("Nom de famille")).fill("Dubois")
-    page.get_by_label(_label("Adresse électronique")).fill("camille.dubois@diplomatie.example.be")
-    page.get_by_label(_label("Fonction / intitulé du poste")).fill("Conseillère")
-    page.get_by_label(_label("Organisation")).fill("SPF Affaires étrangères")
-    page.get_by_label("Catégorie de partie prenante").select_option(label="Gouvernement d'un État Membre")
-    page.get_by_label("Niveau de participation attendu de votre pays au Forum").select_option(label="Niveau technique")
-    page.get_by_label("Pays représenté ou pays de résidence").select_option(label="Belgique")
-    page.get_by_label("Français", exact=True).check()
-    page.get_by_label("Femme").check()
-    page.get_by_label("J'ai lu la notice de confidentialité").check()
+    form_fill(
+        page,
+        {
+            required("Prénom"): "Camille",
+            required("Nom de famille"): "Dubois",
+            required("Adresse électronique"): "camille.dubois@diplomatie.example.be",
+            required("Fonction / intitulé du poste"): "Conseillère",
+            required("Organisation"): "SPF Affaires étrangères",
+            "Catégorie de partie prenante": Choose("Gouvernement d'un État Membre"),
+            "Niveau de participation attendu de votre pays au Forum": Choose("Niveau technique"),
+            "Pays représenté ou pays de résidence": Choose("Belgique"),
+            exact("Français"): True,
+            "Femme": True,
+            "J'ai lu la notice de confidentialité": True,
+        },
+    )
     page.get_by_role("button", name="S’inscrire").click()
 
     # A gender answer needs its own consent, asked for in French next to its box.

@@ -1,7 +1,6 @@
 """A participant picks the second of two meetings on the list at / and registers for it in the browser."""
 
 import datetime
-import re
 
 import pytest
 from django.core import mail as django_mail
@@ -9,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from registration.models import Registration
+from tests.browser.forms import EMAIL, ORGANISATION, Choose, exact, form_fill
 from tests.factories import MeetingFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,16 +36,21 @@ def test_register_for_the_second_meeting_from_the_list(live_server, page, axe_vi
     expect(page.get_by_role("heading", level=1)).to_have_text("Regional Review of the Global Compact")
     page.get_by_role("main").get_by_role("link", name="Register").click()
     expect(page).to_have_url(f"{live_server.url}/{second.slug}/register/")
-    page.get_by_label("First name").fill("Amina")
-    page.get_by_label("Last name").fill("Hodžić")
-    page.get_by_label(re.compile(r"^\s*Email")).fill("amina@example.ba")
-    page.get_by_label("Position / job title").fill("Programme officer")
-    page.get_by_label(re.compile(r"^\s*Organisation")).fill("Udruženje migranata")
-    page.get_by_label("Stakeholder category").select_option(label="Member State government")
-    page.get_by_label("Expected level of your country's attendance at the IMRF").select_option(label="Minister")
-    page.get_by_label("Country represented or based in").select_option(label="Bosnia and Herzegovina")
-    page.get_by_label("English", exact=True).check()
-    page.get_by_label("I have read the privacy notice").check()
+    form_fill(
+        page,
+        {
+            "First name": "Amina",
+            "Last name": "Hodžić",
+            EMAIL: "amina@example.ba",
+            "Position / job title": "Programme officer",
+            ORGANISATION: "Udruženje migranata",
+            "Stakeholder category": Choose("Member State government"),
+            "Expected level of your country's attendance at the IMRF": Choose("Minister"),
+            "Country represented or based in": Choose("Bosnia and Herzegovina"),
+            exact("English"): True,
+            "I have read the privacy notice": True,
+        },
+    )
     page.get_by_role("button", name="Register").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for registering")

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from agenda.cache import pages_forget_local
 from registration.models import Registration
+from tests.browser.forms import EMAIL, ORGANISATION, Choose, exact, form_fill
 from tests.factories import MeetingFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,18 +25,23 @@ def test_register_change_and_cancel_as_a_new_user_would(live_server, page, axe_v
     page.goto(f"{live_server.url}/{meeting.slug}/register/")
     assert axe_violations(page) == []
 
-    page.get_by_label("First name").fill("Ђорђе")
-    page.get_by_label("Last name").fill("Đoković Šćepanović")
-    page.get_by_label(re.compile(r"^\s*Email")).fill("djordje@example.rs")
-    page.get_by_label("Position / job title").fill("Savjetnik")
-    page.get_by_label(re.compile(r"^\s*Organisation")).fill("Ministarstvo za ljudska prava i izbjeglice")
-    page.get_by_label("Stakeholder category").select_option(label="Member State government")
-    page.get_by_label("Expected level of your country's attendance at the IMRF").select_option(label="Minister")
-    page.get_by_label("Country represented or based in").select_option(label="Bosnia and Herzegovina")
-    page.get_by_label("Bosnian, Croatian, Montenegrin, and Serbian (BCMS)").check()
-    page.get_by_label("Man", exact=True).check()
-    page.get_by_label(re.compile("I agree to the use of my gender")).check()
-    page.get_by_label("I have read the privacy notice").check()
+    form_fill(
+        page,
+        {
+            "First name": "Ђорђе",
+            "Last name": "Đoković Šćepanović",
+            EMAIL: "djordje@example.rs",
+            "Position / job title": "Savjetnik",
+            ORGANISATION: "Ministarstvo za ljudska prava i izbjeglice",
+            "Stakeholder category": Choose("Member State government"),
+            "Expected level of your country's attendance at the IMRF": Choose("Minister"),
+            "Country represented or based in": Choose("Bosnia and Herzegovina"),
+            "Bosnian, Croatian, Montenegrin, and Serbian (BCMS)": True,
+            exact("Man"): True,
+            re.compile("I agree to the use of my gender"): True,
+            "I have read the privacy notice": True,
+        },
+    )
     page.get_by_role("button", name="Register").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for registering")
@@ -123,15 +129,20 @@ def test_register_without_javascript_from_the_cached_page(live_server, new_page,
         # The first visit fills the cache; this visitor is served the kept page with a token of its own.
         page.goto(f"{live_server.url}/{meeting.slug}/register/")
         page.reload()
-        page.get_by_label("First name").fill("Amina")
-        page.get_by_label("Last name").fill("Diallo")
-        page.get_by_label(re.compile(r"^\s*Email")).fill("amina.diallo@example.sn")
-        page.get_by_label("Position / job title").fill("Chargée de mission")
-        page.get_by_label(re.compile(r"^\s*Organisation")).fill("Réseau migrations Sénégal")
-        page.get_by_label("Stakeholder category").select_option(label="Civil society / NGO")
-        page.get_by_label("Country represented or based in").select_option(label="Senegal")
-        page.get_by_label("French", exact=True).check()
-        page.get_by_label("I have read the privacy notice").check()
+        form_fill(
+            page,
+            {
+                "First name": "Amina",
+                "Last name": "Diallo",
+                EMAIL: "amina.diallo@example.sn",
+                "Position / job title": "Chargée de mission",
+                ORGANISATION: "Réseau migrations Sénégal",
+                "Stakeholder category": Choose("Civil society / NGO"),
+                "Country represented or based in": Choose("Senegal"),
+                exact("French"): True,
+                "I have read the privacy notice": True,
+            },
+        )
         page.get_by_role("button", name="Register").click()
 
         expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for registering")

@@ -6,8 +6,7 @@ from playwright.sync_api import expect
 from tests.factories import JoiningDetailsFactory, MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
 
-# serialized_rollback: the roles migrations' groups come back after each transactional test's flush.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PARTICIPANTS = "https://zoom.example.org/j/100days-participants"
 SPEAKERS = "https://zoom.example.org/j/100days-speakers"

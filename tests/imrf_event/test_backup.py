@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,8 @@ def manage(*arguments, database: Path, stdout=subprocess.PIPE):
 def test_dumpdata_into_a_file_loads_into_a_fresh_database(tmp_path):
     old, new, backup = tmp_path / "old.sqlite3", tmp_path / "new.sqlite3", tmp_path / "backup.json"
     manage("migrate", "--verbosity", "0", database=old)
+    # The fresh database: a copy of the one just migrated, before any row goes in (one migration run less).
+    shutil.copyfile(old, new)
     manage("shell", "--verbosity", "0", "--command", CREATE_ROWS, database=old)
 
     # What an organiser types: the shell sends the command's stdout into the file.
@@ -61,7 +64,6 @@ def test_dumpdata_into_a_file_loads_into_a_fresh_database(tmp_path):
             database=old,
             stdout=stdout,
         )
-    manage("migrate", "--verbosity", "0", database=new)
     manage("loaddata", str(backup), database=new)
     counts = json.loads(manage("shell", "--verbosity", "0", "--command", COUNT_ROWS, database=new).stdout)
 

@@ -5,12 +5,12 @@ import os
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from imrf_event.client_address import client_address, trusted_proxies_parse
 from registration.models import Registration
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, registration_answers
 from tests.imrf_event.settings_import import settings_import
 from tests.registration.roles import ORGANISERS, user_create
 
@@ -38,17 +38,7 @@ def register_url(meeting):
 
 @pytest.fixture
 def form_data(meeting):
-    return {
-        "first_name": "Amina",
-        "last_name": "Diallo",
-        "job_title": "Adviser",
-        "organisation": "Ministère de l'Intérieur",
-        "category": "member_state",
-        "country": "SN",
-        "imrf_attendance_level": "minister",
-        "listening_language": str(meeting.interpretation_languages.get(code="fr").pk),
-        "privacy_consent": "on",
-    }
+    return registration_answers(meeting, language="fr", email=None)
 
 
 def _address(remote: str, forwarded: str | None = None) -> str:
@@ -207,3 +197,33 @@ def test_settings_refuse_to_start_with_a_mistyped_trusted_proxy():
 
     assert result.returncode != 0
     assert "TRUSTED_PROXIES: 'proxy.internal' is not an IP address or network" in result.stderr
+
+
+# Attacks from the second review of issue 10: each test performs one.
+
+
+# A request without a socket address (gunicorn bound to a Unix socket, or Django's force_login) is
+# "unknown", which django-axes writes into an inet column: PostgreSQL refuses it.
+
+
+@pytest.mark.postgres
+def test_organiser_signing_in_over_a_unix_socket_is_not_a_server_error(meeting):
+    user = user_create(username="organiser", group=ORGANISERS, in_every_team=True)
+    user.set_password("correct horse battery staple")
+    user.save()
+    client = Client(REMOTE_ADDR="", raise_request_exception=False)
+
+    response = client.post(
+        reverse("admin:login"), {"username": "organiser", "password": "correct horse battery staple"}
+    )
+
+    assert response.status_code == 302
+
+
+@pytest.mark.postgres
+def test_force_login_as_every_admin_test_does_works_on_postgresql(meeting):
+    client = Client()
+
+    client.force_login(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
+
+    assert client.get(reverse("admin:registration_registration_changelist")).status_code == 200

@@ -11,7 +11,7 @@ from django.utils import timezone
 from registration.models import ExportJob, Registration
 from registration.tasks import exports_expire
 from tests.factories import MeetingFactory, RegistrationFactory
-from tests.integration.test_worker import _wait_for, smtp_inbox, worker  # noqa: F401 - fixtures used here
+from tests.integration.test_worker import _wait_for, worker  # noqa: F401 - the fixture used here
 from tests.registration.roles import ORGANISERS, user_create
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]

@@ -6,12 +6,9 @@ uncommitted transaction: these tests use PostgreSQL's test database with committ
 """
 
 import datetime
-import email
-import email.policy
 import os
 import subprocess
 import sys
-import threading
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -20,7 +17,6 @@ from urllib.parse import quote
 import icalendar
 import pytest
 import redis
-from aiosmtpd.controller import Controller
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -28,8 +24,8 @@ from django.utils import timezone
 from registration.models import OutgoingEmail, Registration, Reminder
 from registration.tasks import send_due_reminders
 from tests.celery_broker import celery_broker
-from tests.factories import MeetingFactory, RegistrationFactory
-from tests.support.servers import free_port, wait_for
+from tests.factories import MeetingFactory, RegistrationFactory, registration_answers
+from tests.support.servers import wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
@@ -38,39 +34,12 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 WAIT_SECONDS = 90
 
 
-class Inbox:
-    """aiosmtpd handler keeping every message it accepts."""
-
-    def __init__(self):
-        self.messages = []
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
-        with self._lock:
-            self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 Message accepted for delivery"
-
-    def snapshot(self):
-        with self._lock:
-            return list(self.messages)
-
-
 def _wait_for(condition, what, worker_log: Path):
     try:
         wait_for(condition, timeout=WAIT_SECONDS, interval=0.2, what=what)
     except TimeoutError:
         log = worker_log.read_text(errors="replace")[-4000:]
         pytest.fail(f"gave up waiting for {what}; worker log ends with:\n{log}")
-
-
-@pytest.fixture
-def smtp_inbox():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield inbox, controller.port
-    controller.stop()
 
 
 def _database_url() -> str:
@@ -138,20 +107,9 @@ def _worker_idle(app, node, queue, redis_url) -> bool:
 
 
 def _form_data(meeting):
-    return {
-        "first_name": "Айгерим",
-        "last_name": "Đurić",
-        "email": "aigerim@example.kz",
-        "job_title": "Adviser",
-        "organisation": "Ministry of Labour",
-        "category": Registration.Category.MEMBER_STATE,
-        "country": "KZ",
-        "imrf_attendance_level": Registration.AttendanceLevel.TECHNICAL,
-        "listening_language": str(meeting.interpretation_languages.get(code="ru").pk),
-        "gender": Registration.Gender.WOMAN,
-        "diversity_consent": "on",
-        "privacy_consent": "on",
-    }
+    return registration_answers(
+        meeting, language="ru", honorific=None, first_name="Айгерим", last_name="Đurić", email="aigerim@example.kz"
+    )
 
 
 def test_worker_delivers_the_confirmation_with_its_ics_after_the_web_form(client, worker, smtp_inbox):

@@ -5,7 +5,7 @@ from django.core.cache import cache, caches
 from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, registration_answers
 from tests.registration.roles import ORGANISERS, user_create
 
 
@@ -23,6 +23,17 @@ def organiser(client, meeting):
 
 
 @pytest.fixture
+def other_meeting(db):
+    return MeetingFactory()
+
+
+@pytest.fixture
+def organiser_of_one_meeting(meeting, other_meeting):
+    """An Organiser of `meeting` only (rights through Meeting.team), not signed in."""
+    return user_create(username="organiser-a", group=ORGANISERS, teams=[meeting])
+
+
+@pytest.fixture
 def register_url(meeting):
     return reverse("registration:register", args=[meeting.slug])
 
@@ -30,22 +41,7 @@ def register_url(meeting):
 @pytest.fixture
 def form_data(meeting):
     """What a participant from a ministry in Belgrade types into the form."""
-    return {
-        "honorific": "H.E.",
-        "first_name": "Ђорђе",
-        "last_name": "Đoković-Čačić",
-        "email": "djordje@mup.example.rs",
-        "job_title": "Senior Adviser",
-        "organisation": "Ministarstvo unutrašnjih poslova",
-        "category": "member_state",
-        "country": "RS",
-        "imrf_attendance_level": "minister",
-        "listening_language": str(meeting.interpretation_languages.get(code="bcms").pk),
-        "gender": "man",
-        # Answering the gender question needs its own consent (issue 10, point 11).
-        "diversity_consent": "on",
-        "privacy_consent": "on",
-    }
+    return registration_answers(meeting)
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,7 @@
 """Users as the roles data migration defines them (Organisers, Viewers), for the admin tests."""
 
-import importlib
-
-from django.apps import apps
 from django.contrib.auth.models import Group, Permission, User
+from django.urls import reverse
 
 from agenda.models import Meeting
 
@@ -20,15 +18,6 @@ def user_create(
     `in_every_team`, on every meeting that exists when it is made (tests of one meeting at a time)."""
     user = User.objects.create_user(username=username, password="not-used", is_staff=is_staff)
     if group:
-        if not Group.objects.filter(name=group).exists():
-            # A transactional test before this one flushed the tables, groups included:
-            # make them again the way the data migration does.
-            migration = importlib.import_module("registration.migrations.0004_organiser_and_viewer_groups")
-            migration.create_groups(apps, None)
-            importlib.import_module("registration.migrations.0011_organisers_joining_and_floor").grant(apps, None)
-            importlib.import_module("registration.migrations.0012_attendance").grant(apps, None)
-            importlib.import_module("mailings.migrations.0002_organisers_write_messages").grant(apps, None)
-            importlib.import_module("registration.migrations.0025_organisers_run_their_meeting").grant(apps, None)
         user.groups.add(Group.objects.get(name=group))
     for permission in permissions:
         app_label, codename = permission.split(".")
@@ -36,3 +25,12 @@ def user_create(
     for meeting in Meeting.objects.all() if in_every_team else teams:
         meeting.team.add(user)
     return user
+
+
+def signed_in_through_the_login_form(client, *, group: str = ORGANISERS):
+    """`client` signed in as a user of `group` in every team, through the login form as a browser would."""
+    user = user_create(username=group.lower(), group=group, in_every_team=True)
+    user.set_password("correct horse battery staple")
+    user.save()
+    client.post(reverse("admin:login"), {"username": user.username, "password": "correct horse battery staple"})
+    return client

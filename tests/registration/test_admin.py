@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils import timezone
 from registration.admin import filters as admin_filters
 from registration.models import OutgoingEmail, Registration
 from tests.factories import MeetingFactory, RegistrationFactory
-from tests.registration.roles import ORGANISERS, user_create
+from tests.registration.roles import ORGANISERS, signed_in_through_the_login_form, user_create
 
 pytestmark = pytest.mark.django_db
 
@@ -329,3 +330,15 @@ def test_paginator_uses_postgresqls_estimate_for_an_unfiltered_big_table(meeting
 
     assert unfiltered.count == 30
     assert filtered.count == 25
+
+
+# Attacks from the second review of issue 10: each test performs one.
+
+
+@pytest.mark.postgres
+def test_admin_search_with_a_nul_byte_is_not_a_server_error(meeting):
+    client = signed_in_through_the_login_form(Client(raise_request_exception=False))
+
+    response = client.get(reverse("admin:registration_registration_changelist"), {"q": "a\x00b"})
+
+    assert response.status_code in (200, 400)

@@ -4,12 +4,13 @@ import datetime
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from registration.models import OutgoingEmail
 from tests.factories import MeetingFactory, RegistrationFactory
-from tests.registration.roles import ORGANISERS, user_create
+from tests.registration.roles import ORGANISERS, signed_in_through_the_login_form, user_create
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +159,37 @@ def test_editing_an_email_to_one_already_registered_is_refused_next_to_the_field
     assert "email" in response.context["adminform"].form.errors
     registration.refresh_from_db()
     assert registration.email != "taken@example.org"
+
+
+# Attacks from the second review of issue 10: each test performs one.
+
+
+# An organiser without the manage link moves a registration to their own address and has the
+# confirmation, with the link, resent there; the participant is never told.
+
+
+def test_organiser_moving_a_registration_to_another_address_tells_the_old_one(meeting):
+    registration = RegistrationFactory(meeting=meeting, email="participant@example.org")
+    organiser = signed_in_through_the_login_form(Client())
+    change_url = reverse("admin:registration_registration_change", args=[registration.pk])
+    form = organiser.get(change_url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if name in form.fields and value is not None}
+    data.update(
+        email="organiser@evil.example",
+        country=str(registration.country),
+        listening_language=registration.listening_language.pk,
+        **{"emails-TOTAL_FORMS": "0", "emails-INITIAL_FORMS": "0"},
+    )
+    data = {name: value for name, value in data.items() if value is not False}
+    saved = organiser.post(change_url, data)
+    assert saved.status_code == 302
+    organiser.post(
+        reverse("admin:registration_registration_changelist"),
+        {"action": "resend_confirmation", "_selected_action": [registration.pk]},
+    )
+
+    sent_to = {email.to_email for email in OutgoingEmail.objects.filter(registration=registration)}
+
+    # The link now reaches the organiser's mailbox; the participant must at least hear of it.
+    assert "organiser@evil.example" in sent_to
+    assert "participant@example.org" in sent_to

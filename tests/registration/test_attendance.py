@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -258,3 +259,90 @@ def test_attendance_of_another_teams_meeting_is_not_found_in_the_admin(client, p
 
     assert change.status_code == 302  # the admin's answer to an id that does not exist: back to the list
     assert "Dupont" not in listing.content.decode()
+
+
+# Attacks: hostile attendance files.
+
+
+ZOOM_HEADER = "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest,Language\n"
+
+
+def _upload(meeting, organiser, content: bytes):
+    """The admin upload as a browser posts it; a server error comes back as a 500, not as an exception."""
+    client = Client(raise_request_exception=False)
+    client.force_login(organiser)
+    upload = SimpleUploadedFile("report.csv", content, content_type="text/csv")
+    return client.post(UPLOAD, {"meeting": meeting.pk, "file": upload})
+
+
+def test_attendance_upload_with_an_absurd_duration_is_refused_beside_the_field_not_a_server_error(
+    meeting, organiser_of_one_meeting
+):
+    content = (ZOOM_HEADER + "Eve Hacker,eve@example.org,,,99999999999999999999,No,\n").encode()
+
+    response = _upload(meeting, organiser_of_one_meeting, content)
+
+    assert response.status_code != 500
+    assert not AttendanceImport.objects.exists() or Attendance.objects.get().minutes < 100_000
+
+
+def test_attendance_upload_with_a_join_time_in_year_one_is_no_server_error(meeting, organiser_of_one_meeting):
+    content = (
+        ZOOM_HEADER + "Eve Hacker,eve@example.org,01/01/0001 12:00:00 AM,01/01/0001 01:00:00 AM,60,No,\n"
+    ).encode()
+
+    response = _upload(meeting, organiser_of_one_meeting, content)
+
+    assert response.status_code != 500
+
+
+def test_attendance_upload_with_a_huge_name_and_language_stores_nothing_longer_than_its_columns(
+    meeting, organiser_of_one_meeting
+):
+    # SQLite stores an over-long text; PostgreSQL refuses it with a DataError, a 500 on the upload.
+    content = (
+        ZOOM_HEADER + f"{'Eve ' * 400},eve@example.org,,,60,No,{'Français ' * 40}\n{'Bob ' * 400},,,,60,No,\n"
+    ).encode()
+
+    response = _upload(meeting, organiser_of_one_meeting, content)
+
+    assert response.status_code in (200, 302)
+    for attendance in Attendance.objects.all():
+        for name in ("name", "email", "person_key", "channel"):
+            field = Attendance._meta.get_field(name)
+            assert len(getattr(attendance, name)) <= field.max_length, (attendance.pk, name)
+
+
+def test_attendance_upload_of_utf16_without_a_byte_order_mark_is_read_or_refused_clearly(
+    meeting, organiser_of_one_meeting
+):
+    content = (ZOOM_HEADER + "Ana Dokovic,ana@example.org,,,60,No,\n").encode("utf-16-le")
+
+    response = _upload(meeting, organiser_of_one_meeting, content)
+
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert response.context["form"].errors["file"]
+
+
+def test_attendance_upload_of_a_field_larger_than_csv_allows_is_refused_beside_the_field(
+    meeting, organiser_of_one_meeting
+):
+    content = (ZOOM_HEADER + f'"{"x" * 200_000}",eve@example.org,,,60,No,\n').encode()
+
+    response = _upload(meeting, organiser_of_one_meeting, content)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert not Attendance.objects.exists()
+
+
+def test_attendance_names_with_markup_are_shown_as_text_in_the_admin_list(meeting, organiser_of_one_meeting, client):
+    content = (ZOOM_HEADER + "<script>alert(1)</script>,,,,60,No,\n").encode()
+    _upload(meeting, organiser_of_one_meeting, content)
+    client.force_login(organiser_of_one_meeting)
+
+    response = client.get(reverse("admin:registration_attendance_changelist"))
+
+    assert b"<script>alert(1)</script>" not in response.content
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in response.content

@@ -39,6 +39,8 @@ def _xlsx_rows(response) -> list[dict]:
 
 def registrations_bulk_create(*, meeting, count: int, **fields) -> None:
     """`count` registrations in a few queries: factory_boy builds them, one bulk insert writes them."""
+    # The factory's default language, asked once rather than once per row (a query each).
+    fields.setdefault("listening_language", meeting.interpretation_languages.order_by("position", "pk").first())
     built = RegistrationFactory.build_batch(count, meeting=meeting, **fields)
     Registration.objects.bulk_create(built, batch_size=1000)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from registration import services
 from registration.models import OutgoingEmail, Registration
 from registration.reports.dashboard import dashboard_get
-from tests.factories import MeetingFactory, RegistrationFactory
+from tests.factories import MeetingFactory, RegistrationFactory, registration_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -290,3 +290,34 @@ def test_privacy_notice_says_consent_erasure_and_the_cancellation_rule(client, m
     assert "cancel or erase your registration at any time" in content
     assert "removed 30 days after the cancellation" in content
     assert "It keeps no name, contact details, text you wrote" in content
+
+
+# Attacks from the second review of issue 10: each test performs one.
+
+
+def test_erase_leaves_no_diversity_answer_given_under_the_consent_it_withdraws(client, meeting):
+    client.post(
+        "/register/",
+        registration_answers(meeting, gender="non_binary", disability="yes", diversity_consent="on"),
+    )
+    registration = Registration.objects.get()
+    assert registration.gender == Registration.Gender.NON_BINARY
+
+    client.post(reverse("registration:erase", args=[registration.manage_token]))
+
+    registration.refresh_from_db()
+    assert registration.anonymised_at is not None
+    assert registration.diversity_consent_at is None
+    # The consent sentence promises the answers go with an erasure; gender identity is one of them.
+    assert registration.gender == ""
+
+
+def test_erase_posted_from_another_site_without_the_csrf_token_is_refused(meeting):
+    registration = RegistrationFactory(meeting=meeting)
+    attacker = Client(enforce_csrf_checks=True)
+
+    response = attacker.post(reverse("registration:erase", args=[registration.manage_token]))
+
+    registration.refresh_from_db()
+    assert response.status_code == 403
+    assert registration.anonymised_at is None

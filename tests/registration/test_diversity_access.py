@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from registration.models import PROTECTED_ANSWER_FIELDS, OutgoingEmail, Registration
 from tests.factories import RegistrationFactory
-from tests.registration.roles import ORGANISERS, VIEWERS, user_create
+from tests.registration.roles import ORGANISERS, VIEWERS, signed_in_through_the_login_form, user_create
 
 pytestmark = pytest.mark.django_db
 
@@ -313,3 +313,33 @@ def test_dashboard_names_a_language_only_once_five_people_ask_for_it(client, mee
     ]
     assert "Ladino" not in content
     assert "Family reasons." not in content
+
+
+# Attacks from the second review of issue 10: each test performs one.
+
+
+# A line of small counts whose public total proves each of them is at least one.
+
+
+def test_dashboard_line_of_small_counts_does_not_prove_someone_in_a_category_is_non_binary(client, meeting):
+    # 17 trade unionists: 4 women, 4 men, 1 non-binary, 4 "prefer not to say", 4 without an answer.
+    for gender, count in (("woman", 4), ("man", 4), ("non_binary", 1), ("prefer_not", 4), ("", 4)):
+        RegistrationFactory.create_batch(
+            count, meeting=meeting, category=Registration.Category.TRADE_UNION, gender=gender
+        )
+    signed_in_through_the_login_form(client, group=VIEWERS)
+
+    dashboard = client.get(reverse("admin:registration_dashboard"), {"meeting": meeting.pk}).context["dashboard"]
+
+    # What the Viewer reads: the category's active count (status table, public) and the gender line.
+    status = next(line for line in dashboard.status_by_category.lines if line["key"] == "trade_union")
+    active = status["counts"][[key for key, _label in dashboard.status_by_category.columns].index("active")]
+    line = next(line for line in dashboard.gender_by_category.lines if line["key"] == "trade_union")
+    columns = [key for key, _label in dashboard.gender_by_category.columns]
+    others = [count for key, count in zip(columns, line["counts"], strict=True) if key != "non_binary"]
+    # Every other count shown as "fewer than 5" holds at most 4; a shown one holds its value.
+    most_the_others_can_hold = sum(4 if count.hidden else count.value for count in others)
+    if all(count.hidden and not count.secondary for count in others):
+        assert active <= most_the_others_can_hold, (
+            f"{active} trade unionists, the others at most {most_the_others_can_hold}: someone is non-binary"
+        )

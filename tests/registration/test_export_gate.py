@@ -5,6 +5,7 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -260,3 +261,126 @@ def test_small_participation_report_stays_an_immediate_file(client, meeting):
     assert response.status_code == 200
     assert _xlsx_rows(response)[0] == ("Section", "Line", "Registered", "Attended")
     assert not ExportJob.objects.exists()
+
+
+# Attacks on the export gate.
+
+
+EXPORT_CSV = reverse("admin:registration_registration_export", args=["csv"])
+
+
+@pytest.fixture
+def ours(db):
+    return MeetingFactory()
+
+
+@pytest.fixture
+def theirs(db):
+    return MeetingFactory()
+
+
+def _export(client, capture, url, params=None, *, data=None):
+    with capture(execute=True):
+        if data is not None:
+            return client.post(url, data)
+        return client.get(url, params or {})
+
+
+def test_export_job_file_is_refused_after_its_owner_left_the_team_of_rows_it_holds(
+    client, ours, theirs, background, django_capture_on_commit_callbacks
+):
+    # An organiser of both meetings exports every registration, then is taken off one meeting's team.
+    RegistrationFactory.create_batch(2, meeting=ours)
+    RegistrationFactory.create_batch(2, meeting=theirs)
+    organiser = user_create(username="both", group=ORGANISERS, teams=[ours, theirs])
+    client.force_login(organiser)
+    _export(client, django_capture_on_commit_callbacks, EXPORT_CSV)
+    job = ExportJob.objects.get()
+    assert job.status == ExportJob.Status.DONE
+    theirs.team.remove(organiser)
+
+    download = client.get(_file_url(job))
+
+    job.refresh_from_db()
+    assert download.status_code == 302
+    assert job.status == ExportJob.Status.REFUSED
+    assert not background_exports.export_job_path(job=job).exists()
+
+
+def test_export_job_file_is_refused_after_its_owner_lost_the_right_to_see_protected_answers(
+    client, ours, background, django_capture_on_commit_callbacks
+):
+    RegistrationFactory.create_batch(2, meeting=ours, gender=Registration.Gender.WOMAN)
+    organiser = user_create(
+        username="diverse", group=ORGANISERS, teams=[ours], permissions=["registration.view_diversity_answers"]
+    )
+    client.force_login(organiser)
+    _export(client, django_capture_on_commit_callbacks, EXPORT_CSV, {"gender__exact": Registration.Gender.WOMAN})
+    job = ExportJob.objects.get()
+    assert job.status == ExportJob.Status.DONE
+    organiser.user_permissions.remove(
+        Permission.objects.get(content_type__app_label="registration", codename="view_diversity_answers")
+    )
+
+    download = client.get(_file_url(job))
+
+    job.refresh_from_db()
+    assert download.status_code == 302
+    assert job.status == ExportJob.Status.REFUSED
+
+
+def test_export_job_with_a_forged_query_naming_two_meetings_builds_nothing(client, ours, theirs, background):
+    # A chair's list job whose stored query names our meeting, then theirs: the last value is the one read.
+    organiser = user_create(username="organiser", group=ORGANISERS, teams=[ours])
+    job = background_exports.export_job_create(
+        user=organiser,
+        kind=ExportJob.Kind.CHAIR_LIST,
+        format_id="xlsx",
+        query=f"meeting={ours.pk}&meeting={theirs.pk}",
+        total=2,
+        filename_stem="forged",
+    )
+
+    background_exports.export_job_build(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.REFUSED
+    assert not background_exports.export_job_path(job=job).exists()
+
+
+def test_chair_list_export_of_a_meeting_id_that_is_not_a_number_is_not_found(client, ours, background):
+    client.force_login(user_create(username="organiser", group=ORGANISERS, teams=[ours]))
+
+    answers = [client.get(CHAIR_XLSX, {"meeting": value}).status_code for value in (f"{ours.pk} ", "1e0", "-1")]
+
+    assert answers == [404, 404, 404]
+    assert not ExportJob.objects.exists()
+
+
+def test_select_all_with_another_teams_meeting_in_the_address_exports_none_of_their_rows(
+    client, ours, theirs, background, django_capture_on_commit_callbacks
+):
+    mine = RegistrationFactory.create_batch(2, meeting=ours)
+    RegistrationFactory.create_batch(3, meeting=theirs)
+    client.force_login(user_create(username="organiser", group=ORGANISERS, teams=[ours]))
+    data = {"action": "export_csv", "select_across": "1", "index": "0", "_selected_action": [mine[0].pk]}
+
+    _export(client, django_capture_on_commit_callbacks, CHANGELIST, data=data)
+    _export(client, django_capture_on_commit_callbacks, f"{CHANGELIST}?meeting__id__exact={theirs.pk}", data=data)
+
+    emails = set()
+    for job in ExportJob.objects.filter(status=ExportJob.Status.DONE):
+        emails |= {row["email"] for row in _csv_rows(client.get(_file_url(job)))}
+    assert emails == {registration.email for registration in mine}
+
+
+def test_export_job_of_another_organiser_is_refused_by_id(client, ours, background, django_capture_on_commit_callbacks):
+    RegistrationFactory.create_batch(2, meeting=ours)
+    client.force_login(user_create(username="owner", group=ORGANISERS, teams=[ours]))
+    _export(client, django_capture_on_commit_callbacks, EXPORT_CSV)
+    job = ExportJob.objects.get()
+    client.force_login(user_create(username="teammate", group=ORGANISERS, teams=[ours]))
+
+    answers = [client.get(url).status_code for url in (_job_url(job), _file_url(job))]
+
+    assert answers == [403, 403]

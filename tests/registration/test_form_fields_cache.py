@@ -3,6 +3,10 @@
 import re
 
 import pytest
+from django.urls import reverse
+
+from registration.models import Registration
+from tests.factories import MeetingFactory, RegistrationFactory, registration_answers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -51,3 +55,45 @@ def test_a_meeting_that_stops_asking_the_diversity_questions_drops_them_from_the
 
     assert 'name="gender"' in before
     assert 'name="gender"' not in after
+
+
+# Attacks on the prepared form fields.
+
+
+def test_a_meeting_without_the_diversity_questions_does_not_get_them_from_another_meetings_form(client, page_cache):
+    asking = MeetingFactory(asks_diversity=True)
+    silent = MeetingFactory(asks_diversity=False)
+
+    first = client.post(reverse("registration:register", args=[asking.slug]), registration_answers(asking, email=""))
+    second = client.post(reverse("registration:register", args=[silent.slug]), registration_answers(silent, email=""))
+
+    assert 'name="gender"' in first.content.decode()
+    assert 'name="gender"' not in second.content.decode()
+    assert f"/{silent.slug}/" in second.content.decode()
+
+
+def test_a_crafted_country_is_refused_and_nothing_is_stored(client, meeting, page_cache):
+    url = reverse("registration:register", args=[meeting.slug])
+
+    answers = [
+        client.post(url, registration_answers(meeting, country=value, email=f"c{index}@example.hr")).status_code
+        for index, value in enumerate(("hr", "UNECE member States", "All other countries and territories", " HR"))
+    ]
+
+    assert answers == [200, 200, 200, 200]
+    assert not Registration.objects.exists()
+
+
+def test_the_manage_page_form_after_a_public_form_keeps_the_privacy_box_away_and_the_next_public_form_has_it(
+    client, meeting, page_cache
+):
+    registration = RegistrationFactory(meeting=meeting)
+    register_url = reverse("registration:register", args=[meeting.slug])
+    client.post(register_url, registration_answers(meeting, email=""))
+
+    manage = client.get(reverse("registration:manage", args=[registration.manage_token]))
+    public = client.post(register_url, registration_answers(meeting, email=""))
+
+    assert manage.status_code == 200
+    assert 'name="privacy_consent"' not in manage.content.decode()
+    assert 'name="privacy_consent"' in public.content.decode()

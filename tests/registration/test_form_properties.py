@@ -32,7 +32,12 @@ any_text = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# too_slow: drawing texts of 3,000 characters takes seconds on a busy machine; the examples are the same.
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(
     overrides=st.dictionaries(st.sampled_from(FIELDS), any_text, max_size=8),
     dropped=st.lists(st.sampled_from(list(VALID)), max_size=3),

@@ -213,3 +213,19 @@ def test_joining_details_saved_without_the_participants_link_warn_the_organiser(
 
     messages = [str(message) for message in response.context["messages"]]
     assert any("no participants' link yet" in message for message in messages)
+
+
+# Attack: another team's meeting by id in the address.
+
+
+def test_joining_details_of_another_teams_meeting_are_not_found_in_the_admin(
+    client, meeting, other_meeting, organiser_of_one_meeting
+):
+    details = JoiningDetailsFactory(meeting=other_meeting)
+    client.force_login(organiser_of_one_meeting)
+
+    listing = client.get(reverse("admin:registration_joiningdetails_changelist"))
+    change = client.get(reverse("admin:registration_joiningdetails_change", args=[details.pk]))
+
+    assert details.participants_url.encode() not in listing.content
+    assert change.status_code in (302, 404)

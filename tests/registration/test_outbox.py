@@ -14,7 +14,7 @@ from registration.mail.outbox import send_email
 from registration.models import OutgoingEmail, Registration
 from registration.tasks import requeue_stale_emails
 from tests.celery_broker import celery_broker
-from tests.factories import RegistrationFactory
+from tests.factories import RegistrationFactory, registration_data
 
 pytestmark = pytest.mark.django_db
 
@@ -23,20 +23,7 @@ UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
 
 
 def _data(meeting, **overrides):
-    return {
-        "first_name": "Ђорђе",
-        "last_name": "Đoković",
-        "email": "djordje@mup.example.rs",
-        "job_title": "Senior Adviser",
-        "organisation": "Ministarstvo unutrašnjih poslova",
-        "category": Registration.Category.MEMBER_STATE,
-        "country": "RS",
-        "imrf_attendance_level": Registration.AttendanceLevel.MINISTER,
-        "listening_language": meeting.interpretation_languages.get(code="bcms"),
-        "gender": Registration.Gender.MAN,
-        "diversity_consent": True,
-        **overrides,
-    }
+    return registration_data(meeting, **overrides)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.utils import timezone
 from mailings.models import Mailing, MailingRecipient
 from mailings.selectors import mailing_recipients
 from mailings.services import mailing_send
-from registration.models import Attendance, FloorDecision, Registration
+from registration.models import Attendance, FloorDecision, OutgoingEmail, Registration
 from registration.retention import registrations_anonymise, registrations_anonymise_past
 from tests.factories import InterpretationLanguageFactory, MeetingFactory, RegistrationFactory
 from tests.registration.roles import VIEWERS, user_create
@@ -22,7 +22,6 @@ pytestmark = pytest.mark.django_db
 REPORT = reverse("admin:registration_participation_report")
 PRINT = reverse("admin:registration_participation_print")
 XLSX = reverse("admin:registration_participation_xlsx")
-FOLLOW_UPS = reverse("admin:registration_followup_changelist")
 
 
 def _attended(registration, **fields):
@@ -209,3 +208,83 @@ def test_retention_removes_unregistered_attendees_with_their_meetings_registrati
     registrations_anonymise_past(now=timezone.now(), days_after=90)
 
     assert not Attendance.objects.filter(name="Caller 41").exists()
+
+
+# Attacks on the participation report and the follow-up.
+
+
+def test_participation_report_of_another_teams_meeting_by_id_is_not_found(
+    client, meeting, other_meeting, organiser_of_one_meeting
+):
+    client.force_login(organiser_of_one_meeting)
+
+    for name in ("report", "print", "xlsx"):
+        response = client.get(reverse(f"admin:registration_participation_{name}"), {"meeting": other_meeting.pk})
+
+        assert response.status_code == 404, name
+
+
+def _follow_up(meeting, body="Thanks."):
+    return Mailing.objects.create(
+        meeting=meeting, audience=Mailing.Audience.ATTENDED, subject_en="Thank you", body_en=body
+    )
+
+
+def _attended_by_email(meeting, email):
+    registration = RegistrationFactory(meeting=meeting, email=email)
+    Attendance.objects.create(meeting=meeting, registration=registration, person_key=f"email:{email}", minutes=60)
+    return registration
+
+
+def _past(meeting):
+    meeting.starts_at -= datetime.timedelta(days=60)
+    meeting.ends_at -= datetime.timedelta(days=60)
+    meeting.registration_deadline -= datetime.timedelta(days=60)
+    meeting.save()
+
+
+def test_follow_up_send_on_another_teams_follow_up_sends_nothing(
+    client, meeting, other_meeting, organiser_of_one_meeting, django_capture_on_commit_callbacks
+):
+    _past(other_meeting)
+    _attended_by_email(other_meeting, "bystander@example.org")
+    follow_up = _follow_up(other_meeting)
+    client.force_login(organiser_of_one_meeting)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:mailings_mailing_confirm", args=[follow_up.pk]))
+
+    assert response.status_code == 404
+    assert not OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.MAILING).exists()
+    assert mail.outbox == []
+
+
+def test_follow_up_sent_twice_writes_to_each_participant_once(
+    client, meeting, organiser_of_one_meeting, django_capture_on_commit_callbacks
+):
+    _past(meeting)
+    _attended_by_email(meeting, "amina@example.org")
+    follow_up = _follow_up(meeting)
+    client.force_login(organiser_of_one_meeting)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            client.post(reverse("admin:mailings_mailing_confirm", args=[follow_up.pk]))
+
+    assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.MAILING).count() == 1
+
+
+def test_follow_up_body_with_markup_is_escaped_in_the_html_email(
+    client, meeting, organiser_of_one_meeting, django_capture_on_commit_callbacks
+):
+    _past(meeting)
+    _attended_by_email(meeting, "amina@example.org")
+    follow_up = _follow_up(meeting, body='Thanks <a href="https://evil.example/">click</a><script>x()</script>')
+    client.force_login(organiser_of_one_meeting)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:mailings_mailing_confirm", args=[follow_up.pk]))
+
+    html = mail.outbox[0].alternatives[0][0]
+    assert "<script>" not in html
+    assert 'href="https://evil.example/"' not in html

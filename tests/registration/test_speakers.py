@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from registration.models import FloorDecision, OutgoingEmail, Registration
 from registration.online.floor import floor_accept, floor_speakers
-from tests.factories import JoiningDetailsFactory, MeetingFactory, RegistrationFactory
+from tests.factories import FloorDecisionFactory, JoiningDetailsFactory, MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +161,19 @@ def test_chair_list_page_and_xlsx_in_order_without_formulas(meeting, organiser, 
     assert rows[2][3] == '=HYPERLINK("http://evil")'
     assert workbook.active.cell(row=3, column=4).data_type == "s"
     assert other.status_code == 404
+
+
+# Attack: another team's meeting by id in the address.
+
+
+def test_chair_list_of_another_teams_meeting_by_id_is_not_found(
+    client, meeting, other_meeting, organiser_of_one_meeting
+):
+    FloorDecisionFactory(registration__meeting=other_meeting, registration__last_name="Secretspeaker")
+    client.force_login(organiser_of_one_meeting)
+
+    page = client.get(reverse("admin:registration_floordecision_chair"), {"meeting": other_meeting.pk})
+    sheet = client.get(reverse("admin:registration_floordecision_chair_xlsx"), {"meeting": other_meeting.pk})
+
+    assert page.status_code == 404
+    assert sheet.status_code == 404

@@ -5,9 +5,11 @@ import time
 
 import pytest
 from django.core.cache import cache, caches
+from django.test import Client
 
 from registration.models import Registration
 from registration.throttle import throttle_hit
+from tests.factories import registration_answers
 from tests.support.servers import free_port
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +164,21 @@ def test_register_post_floods_from_one_address_on_redis_are_refused_after_the_li
 
     assert [response.status_code for response in responses] == [302, 302, 429, 429]
     assert Registration.objects.count() == 2
+
+
+# Attacks from the second review of issue 10: each test performs one.
+
+
+# One IPv6 host holds a whole /64, so a limit per address is a limit per nothing.
+
+
+def test_register_throttle_counts_one_ipv6_network_as_one_client(meeting, settings):
+    settings.REGISTRATION_POSTS_PER_MINUTE = 2
+    data = registration_answers(meeting, email="bad")
+    statuses = []
+
+    for host in range(1, 6):
+        client = Client(REMOTE_ADDR=f"2001:db8:1:2::{host:x}")
+        statuses.append(client.post("/register/", data).status_code)
+
+    assert 429 in statuses

@@ -8,7 +8,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from registration.models import OutgoingEmail, Registration
+from registration.models import EmailChangeRequest, OutgoingEmail, Registration
 from tests.factories import MeetingFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -332,3 +332,59 @@ def test_register_post_still_works_when_the_throttle_cache_is_down(
 
     assert response.status_code == 302
     assert Registration.objects.count() == 1
+
+
+# Attacks from the second review of issue 10: each test performs one.
+
+
+# Hostile input: a NUL byte in a link's token. PostgreSQL refuses NUL in text: a 500, not a 404.
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/register/manage/{token}/",
+        "/register/manage/{token}/cancel/",
+        "/register/manage/{token}/erase/",
+        "/register/email/{token}/confirm/",
+        "/register/email/{token}/refuse/",
+    ],
+)
+@pytest.mark.parametrize("token", ["abc%00def" + "x" * 40, "%00" * 30, "x" * 5000])
+def test_link_with_a_hostile_token_is_not_found_not_a_server_error(meeting, path, token):
+    client = Client(raise_request_exception=False)
+
+    response = client.get(path.format(token=token))
+
+    assert response.status_code == 404
+
+
+def test_mail_scanner_following_every_link_changes_nothing(client, meeting):
+    registration = RegistrationFactory(meeting=meeting, email="old@example.org")
+    manage = reverse("registration:manage", args=[registration.manage_token])
+    form = client.get(manage).context["form"]
+    data = {name: value for name, value in form.initial.items() if value not in (None, False)}
+    data.update(
+        email="new@example.org",
+        listening_language=registration.listening_language.pk,
+        country=str(registration.country),
+    )
+    client.post(manage, data)
+    change = EmailChangeRequest.objects.get()
+    scanner = Client()
+
+    for name, token in (
+        ("email_change_confirm", change.token),
+        ("email_change_refuse", change.refuse_token),
+        ("erase", registration.manage_token),
+        ("cancel", registration.manage_token),
+    ):
+        assert scanner.get(reverse(f"registration:{name}", args=[token])).status_code == 200
+
+    registration.refresh_from_db()
+    change.refresh_from_db()
+    assert registration.email == "old@example.org"
+    assert registration.anonymised_at is None
+    assert not registration.is_cancelled
+    assert change.confirmed_at is None and change.refused_at is None
+    assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.EMAIL_CHANGE_CONFIRM).count() == 1

@@ -9,10 +9,11 @@ from celery import current_app
 from django.core import mail as django_mail
 from django.utils import timezone
 
-from registration import services
+from registration import email_change, moderation, services
 from registration.mail import outbox, requeue
 from registration.models import OutgoingEmail, Registration
 from tests.celery_broker import celery_broker
+from tests.factories import MeetingFactory, registration_data
 from tests.registration.test_outbox import UNREACHABLE_BROKER, _data
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +157,78 @@ def test_three_registrations_on_redis_cost_one_round_trip_each_and_one_publish(
     assert round_trips == 4
     assert published == 2  # the warm-up's window and this one
     assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.CONFIRMATION, status="queued").count() == 4
+
+
+# Attacks on the confirmations the window's task sends.
+
+
+def _register_on_a_broker(meeting, email, capture, monkeypatch):
+    task = outbox.send_written_emails
+    monkeypatch.setattr(task, "apply_async", lambda *args, **kwargs: None)
+    with celery_broker(UNREACHABLE_BROKER), capture(execute=True):
+        return services.registration_create(
+            meeting=meeting, data=registration_data(meeting, email=email, gender=None), language="en"
+        ).registration
+
+
+def test_two_window_tasks_at_once_send_each_confirmation_once(meeting, monkeypatch, django_capture_on_commit_callbacks):
+    for number in range(3):
+        _register_on_a_broker(meeting, f"p{number}@example.hr", django_capture_on_commit_callbacks, monkeypatch)
+
+    now = timezone.now()
+    tried = [outbox.written_emails_send(now=now), outbox.written_emails_send(now=now)]
+
+    assert tried == [3, 0]
+    assert sorted(message.to[0] for message in django_mail.outbox) == [f"p{n}@example.hr" for n in range(3)]
+
+
+def test_a_registration_erased_before_the_window_task_gets_no_confirmation(
+    meeting, monkeypatch, django_capture_on_commit_callbacks
+):
+    registration = _register_on_a_broker(meeting, "gone@example.hr", django_capture_on_commit_callbacks, monkeypatch)
+    services.registration_erase(registration=registration)
+    django_mail.outbox.clear()
+
+    outbox.written_emails_send(now=timezone.now())
+
+    assert [message.to for message in django_mail.outbox if "gone@example.hr" in message.to] == []
+
+
+def test_a_pending_registration_declined_before_the_window_task_is_not_told_it_is_confirmed(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    meeting = MeetingFactory(requires_approval=True)
+    registration = _register_on_a_broker(
+        meeting, "declined@example.hr", django_capture_on_commit_callbacks, monkeypatch
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.registration_decline(registration=registration)
+    django_mail.outbox.clear()
+
+    outbox.written_emails_send(now=timezone.now())
+
+    confirmation = OutgoingEmail.objects.get(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
+    assert [message.subject for message in django_mail.outbox if "confirmed" in message.subject] == []
+    assert confirmation.status == OutgoingEmail.Status.SKIPPED
+
+
+def test_a_confirmation_rendered_after_the_organisers_changed_the_address_goes_to_the_new_one(
+    meeting, monkeypatch, django_capture_on_commit_callbacks
+):
+    registration = _register_on_a_broker(meeting, "typo@example.hr", django_capture_on_commit_callbacks, monkeypatch)
+    data = registration_data(
+        meeting, email="right@example.hr", gender=None, listening_language=registration.listening_language
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_organiser_update(registration=registration, data=data)
+        # The organisers' new address counts once its owner confirms it (issue 19, point 2).
+        email_change.email_change_confirm(change=registration.email_changes.get())
+    django_mail.outbox.clear()
+
+    outbox.written_emails_send(now=timezone.now())
+
+    registration.refresh_from_db()
+    confirmation = OutgoingEmail.objects.get(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
+    assert [message.to for message in django_mail.outbox] == [["right@example.hr"]]
+    assert registration.manage_token in django_mail.outbox[0].body
+    assert confirmation.to_email == "right@example.hr"

@@ -16,24 +16,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.support.answers import REGISTRATION_ANSWERS
+
 POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 START_TIMEOUT = 30
 
-# What a participant from a ministry in Belgrade types (the tests' form_data), without the email and the
-# listening language, which each site and request sets.
-REGISTRATION_FORM = {
-    "honorific": "H.E.",
-    "first_name": "Ђорђе",
-    "last_name": "Đoković-Čačić",
-    "job_title": "Senior Adviser",
-    "organisation": "Ministarstvo unutrašnjih poslova",
-    "category": "member_state",
-    "country": "RS",
-    "imrf_attendance_level": "minister",
-    "gender": "man",
-    "diversity_consent": "on",
-    "privacy_consent": "on",
-}
+# What a participant types (tests.support.answers), without the email and the listening language, which each
+# site and request sets.
+REGISTRATION_FORM = {name: value for name, value in REGISTRATION_ANSWERS.items() if name != "email"}
 
 # The production settings made to speak plain HTTP on loopback: no redirect to HTTPS, cookies sent
 # without TLS, no HSTS.
