@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "agenda",
     "registration",
+    "delegations",
     # The project's own management commands (compile_translations).
     "imrf_event.apps.ImrfEventConfig",
     "axes",
@@ -300,3 +301,11 @@ PAGE_CACHE_VERSION_CHECK_SECONDS = env.float("PAGE_CACHE_VERSION_CHECK_SECONDS",
 EXPORT_IN_BACKGROUND_FROM_ROWS = env.int("EXPORT_IN_BACKGROUND_FROM_ROWS", default=2000)
 EXPORT_DIR = Path(env("EXPORT_DIR", default=str(BASE_DIR / "private" / "exports")))
 EXPORT_KEEP_SECONDS = env.int("EXPORT_KEEP_SECONDS", default=3600)
+# Delegations' credentials (notes verbales, letters of nomination): outside the static and media roots, served only
+# to the meeting's team through the admin, as attachments.
+CREDENTIALS_DIR = Path(env("CREDENTIALS_DIR", default=str(BASE_DIR / "private" / "credentials")))
+CREDENTIALS_MAX_BYTES = 5 * 1024 * 1024
+# A focal point's session: a few hours from the one-time link, however active.
+FOCAL_POINT_SESSION_SECONDS = env.int("FOCAL_POINT_SESSION_SECONDS", default=4 * 3600)
+# Sign-in links asked for per client address and per minute (the answer never says whether the address is known).
+FOCAL_POINT_SIGN_IN_REQUESTS_PER_MINUTE = env.int("FOCAL_POINT_SIGN_IN_REQUESTS_PER_MINUTE", default=5)

@@ -1,7 +1,9 @@
 """Moderation: an organiser approves or declines pending registrations, and the participant is told."""
 
 from django.db import transaction
+from django.utils import timezone
 
+from registration import waiting_list
 from registration.mail import outbox
 from registration.models import OutgoingEmail, Registration
 
@@ -15,6 +17,8 @@ def _registration_decide(*, registration: Registration, status: str) -> bool:
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
         outbox.email_queue(registration=locked, kind=OutgoingEmail.Kind.DECISION)
+        if status == Registration.Status.DECLINED:
+            waiting_list.place_freed(meeting=locked.meeting, now=timezone.now())
     registration.status = status
     return True
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from agenda.models import Meeting
-from registration import email_change, retention
+from registration import email_change, retention, waiting_list
 from registration.mail import limits as mail_limits
 from registration.mail import outbox
 from registration.models import EmailChangeRequest, OutgoingEmail, Registration
@@ -64,15 +64,24 @@ def registration_create(
         # Insert first and let the unique constraint find duplicates: one statement fewer for
         # the common case, and two simultaneous submissions cannot both get in.
         with transaction.atomic():
+            status = _initial_status(meeting)
+            # Only a meeting with a capacity locks its row: the others' registrations never wait on each other.
+            if meeting.capacity is not None and waiting_list.meeting_is_full(
+                meeting=waiting_list.meeting_lock(meeting=meeting)
+            ):
+                status = Registration.Status.WAITING
             registration = Registration.objects.create(
                 meeting=meeting,
                 **{**data, "email": email},
-                status=_initial_status(meeting),
+                status=status,
                 privacy_consent_at=now or timezone.now(),
                 language=language,
             )
             # Rendered by the worker: the request only writes the row.
-            outbox.email_queue_rendered_later(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
+            kind = OutgoingEmail.Kind.CONFIRMATION
+            if status == Registration.Status.WAITING:
+                kind = OutgoingEmail.Kind.WAITING_LIST
+            outbox.email_queue_rendered_later(registration=registration, kind=kind)
     except IntegrityError:
         with transaction.atomic():
             existing = _registration_for_email(meeting=meeting, email=email)
@@ -83,6 +92,30 @@ def registration_create(
         return RegistrationResult(registration=existing, created=False)
     logger.info("registration created", extra={"registration_id": registration.pk})
     return RegistrationResult(registration=registration, created=True)
+
+
+def registration_create_nominated(
+    *, meeting: Meeting, data: dict[str, Any], language: str, waiting: bool, now=None
+) -> Registration:
+    """Register someone others nominated (a delegation's focal point): pending the secretariat's confirmation,
+    or on the waiting list; no email yet, as nothing is decided. Call it inside the caller's transaction.
+
+    The same row and constraint as `registration_create`: an address already registered for the meeting is
+    refused (`ValidationError` on "email"), nothing saved. The privacy notice is the focal point's to pass on
+    (the nomination form says so); the personal questions are left for the member's own manage link.
+    """
+    status = Registration.Status.WAITING if waiting else Registration.Status.PENDING
+    try:
+        with transaction.atomic():
+            return Registration.objects.create(
+                meeting=meeting,
+                **{**data, "email": email_normalise(data["email"])},
+                status=status,
+                privacy_consent_at=now or timezone.now(),
+                language=language,
+            )
+    except IntegrityError as error:
+        raise ValidationError({"email": _("Another registration for this meeting already has this email.")}) from error
 
 
 def _registration_for_email(*, meeting: Meeting, email: str) -> Registration | None:
@@ -191,14 +224,17 @@ def _email_changed_by_organisers_notice(*, registration: Registration, old_email
 
 
 @transaction.atomic
-def registration_cancel(*, registration: Registration, now=None) -> Registration:
+def registration_cancel(*, registration: Registration, now=None, notify: bool = True) -> Registration:
     """Cancel, keeping the row with its status and time; cancelling twice changes nothing.
+
+    `notify=False` when someone else withdraws a registration its participant was never told of (a delegation
+    member withdrawn before the secretariat confirmed them).
 
     A declined registration is refused: cancelling it, then restoring the cancellation, would
     undo the organisers' decision. So every cancelled registration is one its participant cancelled.
     """
     now = now or timezone.now()
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = Registration.objects.select_for_update().select_related("meeting").get(pk=registration.pk)
     if registration.is_cancelled:
         return registration
     if registration.status == Registration.Status.DECLINED:
@@ -208,7 +244,9 @@ def registration_cancel(*, registration: Registration, now=None) -> Registration
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
-    mail_limits.manage_email_queue(registration=registration, kind=OutgoingEmail.Kind.CANCELLATION, now=now)
+    if notify:
+        mail_limits.manage_email_queue(registration=registration, kind=OutgoingEmail.Kind.CANCELLATION, now=now)
+    waiting_list.place_freed(meeting=registration.meeting, now=now)
     return registration
 
 

@@ -70,6 +70,8 @@ class OutgoingEmail(models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up after the meeting")
         JOINING_CHANGED = "joining_changed", _("Joining details changed")
         FLOOR_DECISION = "floor_decision", _("Decision on taking the floor")
+        WAITING_LIST = "waiting_list", _("On the waiting list")
+        PLACE_OFFER = "place_offer", _("A place is offered")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
