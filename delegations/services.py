@@ -16,6 +16,7 @@ from delegations.mail import INVITATION, focal_point_email_queue
 from delegations.models import Delegation, Entity, FocalPoint, Member
 from registration import services as registration_services
 from registration import waiting_list
+from registration.models import Registration
 from registration.rules import registration_rules_check
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,12 @@ def member_nominate(
                 "organisation": entity.display_name("en")[:200],
                 "category": entity.category,
                 "country": entity.country,
+                # The public form asks a government's participants this; the member may answer it on their link.
+                "imrf_attendance_level": (
+                    Registration.AttendanceLevel.UNDECIDED
+                    if entity.category == Registration.Category.MEMBER_STATE
+                    else ""
+                ),
             },
             language=language,
             waiting=waiting,

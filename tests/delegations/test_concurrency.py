@@ -1,4 +1,4 @@
-"""On PostgreSQL, 20 simultaneous nominations to an NGO capped at two leave two members and the rest waiting in order."""
+"""On PostgreSQL, 20 simultaneous nominations to an NGO capped at two leave two members and the rest waiting."""
 
 import threading
 
