@@ -23,11 +23,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='meeting',
-            name='focal_point_categories',
-            field=models.JSONField(blank=True, default=list, help_text='Stakeholder categories (such as Member State governments) the public form sends to their focal point.', verbose_name='categories registered by focal points only'),
-        ),
-        migrations.AddField(
-            model_name='meeting',
             name='place_offer_days',
             field=models.PositiveSmallIntegerField(default=3, help_text='When a place frees, the next on the waiting list is offered it for this many days.', verbose_name='days to take up an offered place'),
         ),

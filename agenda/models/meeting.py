@@ -112,14 +112,6 @@ class Meeting(models.Model):
         default=3,
         help_text=_("When a place frees, the next on the waiting list is offered it for this many days."),
     )
-    focal_point_categories = models.JSONField(
-        _("categories registered by focal points only"),
-        default=list,
-        blank=True,
-        help_text=_(
-            "Stakeholder categories (such as Member State governments) the public form sends to their focal point."
-        ),
-    )
     introduction = models.TextField(_("introduction"), blank=True)
     purpose = models.TextField(_("purpose"), blank=True)
     topics_intro = models.TextField(_("topics introduction"), blank=True)
