@@ -116,6 +116,8 @@ class MeetingAdmin(MeetingScopedAdminMixin, TranslationAdmin):
                 "fields": (
                     "registration_deadline",
                     "requires_approval",
+                    "capacity",
+                    "place_offer_days",
                     "asks_diversity",
                     "asks_accessibility",
                     "asks_to_take_the_floor",

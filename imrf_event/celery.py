@@ -36,6 +36,17 @@ app.conf.beat_schedule = {
         "options": {"expires": 110},
     },
     # Exports are kept an hour by default: a sweep every five minutes deletes them soon after.
+    # An offered place passes on within minutes of its time limit.
+    "lapse-place-offers": {
+        "task": "delegations.place_offers_lapse",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+    "remove-past-credentials": {
+        "task": "delegations.credentials_remove_past",
+        "schedule": 24 * 3600.0,
+        "options": {"expires": 3600},
+    },
     "expire-exports": {
         "task": "registration.exports_expire",
         "schedule": 300.0,

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "agenda",
     "registration",
     "mailings",
+    "delegations",
     # The project's own management commands (compile_translations).
     "imrf_event.apps.ImrfEventConfig",
     "axes",
@@ -314,3 +315,11 @@ EXPORT_DIR = Path(env("EXPORT_DIR", default=str(BASE_DIR / "private" / "exports"
 EXPORT_KEEP_SECONDS = env.int("EXPORT_KEEP_SECONDS", default=3600)
 # An attendance report of more lines is imported by a Celery task behind a progress page, as a large export.
 ATTENDANCE_IMPORT_IN_BACKGROUND_FROM_ROWS = env.int("ATTENDANCE_IMPORT_IN_BACKGROUND_FROM_ROWS", default=5000)
+# Delegations' credentials (notes verbales, letters of nomination): outside the static and media roots, served only
+# to the meeting's team through the admin, as attachments.
+CREDENTIALS_DIR = Path(env("CREDENTIALS_DIR", default=str(BASE_DIR / "private" / "credentials")))
+CREDENTIALS_MAX_BYTES = 5 * 1024 * 1024
+# A focal point's session: a few hours from the one-time link, however active.
+FOCAL_POINT_SESSION_SECONDS = env.int("FOCAL_POINT_SESSION_SECONDS", default=4 * 3600)
+# Sign-in links asked for per client address and per minute (the answer never says whether the address is known).
+FOCAL_POINT_SIGN_IN_REQUESTS_PER_MINUTE = env.int("FOCAL_POINT_SIGN_IN_REQUESTS_PER_MINUTE", default=5)

@@ -32,3 +32,4 @@ CELERY_TASK_ALWAYS_EAGER = True
 ADMIN_2FA = "optional"
 # Background exports write under the system's temporary directory, never into the checkout.
 EXPORT_DIR = Path(tempfile.gettempdir()) / "imrf-test-exports"  # noqa: F405
+CREDENTIALS_DIR = Path(tempfile.gettempdir()) / "imrf-test-credentials"  # noqa: F405

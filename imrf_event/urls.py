@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     # Each app lists its fixed paths before its /<slug>/ ones, and registration's before agenda's,
     # so /register/... is never taken for a meeting called "register".
+    path("focal-point/", include("delegations.urls")),
     path("", include("registration.urls")),
     path("", include("agenda.urls")),
 ]

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from registration import email_change
+from registration import email_change, waiting_list
 from registration.mail import outbox
 from registration.mail.invitations import invitation_sequence_raise
 from registration.models import OutgoingEmail, Registration, RegistrationEvent
@@ -27,6 +27,8 @@ def _registration_decide(*, registration: Registration, status: str, act: str, a
         invitation_sequence_raise(registrations=[locked.pk])
         registration_event_record(registration=locked, act=act, actor=actor, note=reason, now=now)
         outbox.email_queue(registration=locked, kind=OutgoingEmail.Kind.DECISION, extra={"reason": reason.strip()})
+        if status == Registration.Status.DECLINED:
+            waiting_list.place_freed(meeting=locked.meeting, now=now)
     registration.status = status
     return True
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agenda.models import Meeting
-from registration import email_change, retention
+from registration import email_change, retention, waiting_list
 from registration.mail import limits as mail_limits
 from registration.mail import outbox
 from registration.mail.invitations import invitation_sequence_raise
@@ -78,12 +78,19 @@ def registration_create(
         # two simultaneous submissions cannot both get in. A savepoint by hand rather than a nested
         # atomic(), which releases a savepoint after rolling back to it: one statement more for a
         # registered address than for a new one.
+        status = _initial_status(meeting)
+        # Only a meeting with a capacity locks its row (for a registered address too, so both paths do the
+        # same work): the other meetings' registrations never wait on each other.
+        if meeting.capacity is not None and waiting_list.meeting_is_full(
+            meeting=waiting_list.meeting_lock(meeting=meeting)
+        ):
+            status = Registration.Status.WAITING
         savepoint = transaction.savepoint()
         try:
             registration = Registration.objects.create(
                 meeting=meeting,
                 **values,
-                status=_initial_status(meeting),
+                status=status,
                 privacy_consent_at=now or timezone.now(),
                 language=language,
             )
@@ -97,7 +104,12 @@ def registration_create(
         else:
             transaction.savepoint_commit(savepoint)
         if registration is not None:
-            outbox.email_queue_rendered_later(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
+            kind = (
+                OutgoingEmail.Kind.WAITING_LIST
+                if status == Registration.Status.WAITING
+                else OutgoingEmail.Kind.CONFIRMATION
+            )
+            outbox.email_queue_rendered_later(registration=registration, kind=kind)
         else:
             outbox.email_queue_rendered_later_for_address(
                 meeting=meeting, email=values["email"], kind=OutgoingEmail.Kind.MANAGE_LINK
@@ -107,6 +119,37 @@ def registration_create(
         return RegistrationResult(registration=None, created=False)
     logger.info("registration created", extra={"registration_id": registration.pk})
     return RegistrationResult(registration=registration, created=True)
+
+
+def registration_create_nominated(
+    *, meeting: Meeting, data: dict[str, Any], language: str, waiting: bool, now=None
+) -> Registration:
+    """Register someone others nominated (a delegation's focal point): pending the secretariat's confirmation,
+    or on the waiting list; no email yet, as nothing is decided. Call it inside the caller's transaction.
+
+    The same row and constraint as `registration_create`: an address already registered for the meeting is
+    refused (`ValidationError` on "email"), nothing saved. The privacy notice is the focal point's to pass on
+    (the nomination form says so); the personal questions are left for the member's own manage link.
+    """
+    check = registration_rules_check(data=data, meeting=meeting, now=now)
+    if check.errors:
+        raise ValidationError(check.errors)
+    status = Registration.Status.WAITING if waiting else Registration.Status.PENDING
+    try:
+        with transaction.atomic():
+            return Registration.objects.create(
+                meeting=meeting,
+                **check.values,
+                status=status,
+                privacy_consent_at=now or timezone.now(),
+                language=language,
+            )
+    except IntegrityError as error:
+        raise ValidationError({"email": _("Another registration for this meeting already has this email.")}) from error
+
+
+def _registration_for_email(*, meeting: Meeting, email: str) -> Registration | None:
+    return Registration.objects.filter(meeting=meeting, email__iexact=email).first()
 
 
 def _initial_status(meeting: Meeting) -> str:
@@ -204,14 +247,17 @@ def registration_organiser_update(
 
 
 @transaction.atomic
-def registration_cancel(*, registration: Registration, now=None) -> Registration:
+def registration_cancel(*, registration: Registration, now=None, notify: bool = True) -> Registration:
     """Cancel, keeping the row with its status and time; cancelling twice changes nothing.
+
+    `notify=False` when someone else withdraws a registration its participant was never told of (a delegation
+    member withdrawn before the secretariat confirmed them).
 
     A declined registration is refused: cancelling it, then restoring the cancellation, would
     undo the organisers' decision. So every cancelled registration is one its participant cancelled.
     """
     now = now or timezone.now()
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = Registration.objects.select_for_update().select_related("meeting").get(pk=registration.pk)
     if registration.is_cancelled:
         return registration
     if registration.status == Registration.Status.DECLINED:
@@ -219,7 +265,8 @@ def registration_cancel(*, registration: Registration, now=None) -> Registration
             _("The organisers have declined this registration, so it cannot be cancelled or changed here.")
         )
     registration_mark_cancelled(registration=registration, now=now)
-    mail_limits.manage_answer_queue(registration=registration, kind=OutgoingEmail.Kind.CANCELLATION, now=now)
+    if notify:
+        mail_limits.manage_answer_queue(registration=registration, kind=OutgoingEmail.Kind.CANCELLATION, now=now)
     return registration
 
 
@@ -232,6 +279,8 @@ def registration_mark_cancelled(*, registration: Registration, now: datetime.dat
     email_change.email_changes_close(registration=registration, now=now)
     # The cancellation carries METHOD:CANCEL, which calendars apply only over the last sequence they saw.
     invitation_sequence_raise(registrations=[registration.pk])
+    # The place it held goes to the first on the waiting list, if the meeting has one.
+    waiting_list.place_freed(meeting=registration.meeting, now=now)
 
 
 @transaction.atomic
@@ -252,7 +301,16 @@ def registration_restore(*, registration: Registration, now=None) -> Registratio
 
 
 def registration_mark_restored(*, registration: Registration, status: str) -> None:
-    """What every restoration does, the participant's or the organisers' on their behalf; the caller holds the lock."""
+    """What every restoration does, the participant's or the organisers' on their behalf; the caller holds the lock.
+
+    A meeting whose places were all taken meanwhile puts the restored registration on its waiting list:
+    the capacity is never exceeded, whoever restores.
+    """
+    meeting = registration.meeting
+    if meeting.capacity is not None and waiting_list.meeting_is_full(
+        meeting=waiting_list.meeting_lock(meeting=meeting)
+    ):
+        status = Registration.Status.WAITING
     registration.status = status
     registration.cancelled_at = None
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])

@@ -36,6 +36,7 @@ urlpatterns = [
     path("register/manage/<secret:token>/", views.manage, name="manage"),
     path("register/manage/<secret:token>/cancel/", views.cancel, name="cancel"),
     path("register/manage/<secret:token>/restore/", views.restore, name="restore"),
+    path("register/manage/<secret:token>/take-place/", views.take_place, name="take_place"),
     path("register/email/<secret:token>/confirm/", views.email_change_confirm, name="email_change_confirm"),
     path("register/email/<secret:token>/refuse/", views.email_change_refuse, name="email_change_refuse"),
     path("register/manage/<secret:token>/erase/", views.erase, name="erase"),

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agenda.cache import Built, cached, request_without_query
 from agenda.selectors import meeting_get_legacy, meeting_get_published
-from registration import email_change, services
+from registration import email_change, services, waiting_list
 from registration.forms import RegistrationForm
 from registration.mail import limits as mail_limits
 from registration.models import OutgoingEmail, Registration
@@ -189,6 +189,7 @@ def _manage_page(request, registration, *, form, status=200):
         "can_change": bool(form),
         # Only an active registration, and only from the set time (`joining_for`).
         "joining": joining_for(registration=registration, at=timezone.now()),
+        "place_offer": registration.place_offers.filter(closed_at__isnull=True, expires_at__gt=timezone.now()).first(),
     }
     return render(request, "registration/manage.html", context, status=status)
 
@@ -245,6 +246,17 @@ def _tell_what_was_saved(request, result: services.RegistrationUpdate):
         )
     if not result.changed and not result.email_change:
         messages.info(request, _("You made no changes."))
+
+
+@never_cache
+@require_POST
+def take_place(request, token):
+    registration = _registration_from_link(request, token)
+    if waiting_list.place_offer_take(registration=registration, now=timezone.now()):
+        messages.success(request, _("You have taken up the place."))
+    else:
+        messages.error(request, _("This place is no longer offered to you."))
+    return redirect("registration:manage", token=token)
 
 
 @never_cache

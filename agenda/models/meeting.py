@@ -27,6 +27,7 @@ RESERVED_SLUGS = frozenset(
         "agenda",
         "api",
         "concept-note",
+        "focal-point",
         "healthz",
         "i18n",
         "media",
@@ -96,6 +97,20 @@ class Meeting(models.Model):
         _("registrations need approval"),
         default=False,
         help_text=_("When on, new registrations wait as pending until an organiser approves or declines them."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Places for the whole meeting, individual registrations and delegates together (for example the video "
+            "platform's number of links). Empty: no limit. Past it, people join a waiting list."
+        ),
+    )
+    place_offer_days = models.PositiveSmallIntegerField(
+        _("days to take up an offered place"),
+        default=3,
+        help_text=_("When a place frees, the next on the waiting list is offered it for this many days."),
     )
     introduction = models.TextField(_("introduction"), blank=True)
     purpose = models.TextField(_("purpose"), blank=True)

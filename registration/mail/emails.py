@@ -29,6 +29,8 @@ SUBJECTS = {
     OutgoingEmail.Kind.CANCELLATION: translation.gettext_noop("Your registration is cancelled"),
     OutgoingEmail.Kind.JOINING_CHANGED: translation.gettext_noop("The joining details have changed"),
     OutgoingEmail.Kind.CALENDAR_UPDATE: translation.gettext_noop("The meeting's time has changed"),
+    OutgoingEmail.Kind.WAITING_LIST: translation.gettext_noop("You are on the waiting list"),
+    OutgoingEmail.Kind.PLACE_OFFER: translation.gettext_noop("A place is offered to you"),
 }
 TEMPLATES = {
     OutgoingEmail.Kind.CONFIRMATION: "confirmation",
@@ -39,6 +41,8 @@ TEMPLATES = {
     OutgoingEmail.Kind.JOINING_CHANGED: "joining_changed",
     OutgoingEmail.Kind.FLOOR_DECISION: "floor_decision",
     OutgoingEmail.Kind.CALENDAR_UPDATE: "calendar_update",
+    OutgoingEmail.Kind.WAITING_LIST: "waiting_list",
+    OutgoingEmail.Kind.PLACE_OFFER: "place_offer",
 }
 # The emails whose .ics may carry the joining link in its location: only those to active registrations.
 JOINING_KINDS = (OutgoingEmail.Kind.REMINDER, OutgoingEmail.Kind.JOINING_CHANGED, OutgoingEmail.Kind.FLOOR_DECISION)

@@ -20,6 +20,7 @@ from registration.models.registration import (
     new_manage_token,
     protected_answers_given,
 )
+from registration.models.waiting import PlaceOffer
 
 __all__ = [
     "ACCESSIBILITY_FIELDS",
@@ -40,6 +41,7 @@ __all__ = [
     "JoiningDetails",
     "JoiningDetailsSent",
     "OutgoingEmail",
+    "PlaceOffer",
     "Registration",
     "RegistrationEvent",
     "Reminder",

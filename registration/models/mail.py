@@ -73,6 +73,8 @@ class OutgoingEmail(models.Model):
         FLOOR_DECISION = "floor_decision", _("Decision on taking the floor")
         CALENDAR_UPDATE = "calendar_update", _("Meeting time changed")
         MAILING = "mailing", _("Message from the organisers")
+        WAITING_LIST = "waiting_list", _("On the waiting list")
+        PLACE_OFFER = "place_offer", _("A place is offered")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

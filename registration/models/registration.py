@@ -29,6 +29,15 @@ class RegistrationQuerySet(models.QuerySet):
         no reminder, follow-up, joining details or place on the speakers' list."""
         return self.filter(status=Registration.Status.ACTIVE, anonymised_at__isnull=True)
 
+    def holding_place(self):
+        """Those who take up one of the meeting's places: registered, pending, or offered a place not yet lapsed.
+        The meeting's capacity and the delegations' caps count these (`registration.waiting_list`)."""
+        return self.filter(
+            models.Q(status__in=(Registration.Status.ACTIVE, Registration.Status.PENDING))
+            | models.Q(status=Registration.Status.WAITING, place_offers__closed_at__isnull=True)
+            & models.Q(place_offers__pk__isnull=False)
+        )
+
 
 class Registration(models.Model):
     class Status(models.TextChoices):
@@ -36,6 +45,7 @@ class Registration(models.Model):
         PENDING = "pending", _("Pending approval")
         DECLINED = "declined", _("Declined")
         CANCELLED = "cancelled", _("Cancelled")
+        WAITING = "waiting", _("On the waiting list")
 
     class Category(models.TextChoices):
         MEMBER_STATE = "member_state", _("Member State government")

@@ -305,6 +305,7 @@ def test_organiser_who_creates_a_meeting_joins_its_team(client):
             "format": "virtual",
             "registration_deadline": starts.strftime("%Y-%m-%d"),
             "contact_email": "review@example.org",
+            "place_offer_days": "3",
             **{
                 f"{prefix}-{count}": "0"
                 for prefix in ("topics", "key_dates", "note_footnotes")

@@ -266,7 +266,12 @@ def test_change_mailed_before_a_decline_or_cancellation_cannot_be_confirmed_afte
     post(manage, _manage_data(participant, registration, email="fresh@example.org"), on=participant)
     (confirm,) = _to("fresh@example.org")
     if ending == "declined":
-        post(CHANGELIST, {"action": "decline", "_selected_action": [registration.pk]}, on=organiser_client)
+        # The decline action asks for an optional reason on a page of its own, then declines.
+        post(
+            CHANGELIST,
+            {"action": "decline", "_selected_action": [registration.pk], "reason_given": "1", "note": ""},
+            on=organiser_client,
+        )
     else:
         post(reverse("registration:cancel", args=[registration.manage_token]), on=participant)
         post(reverse("registration:restore", args=[registration.manage_token]), on=participant)

@@ -5,11 +5,15 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from registration import waiting_list
 from registration.mail import reminders, requeue
 
 
 class Command(BaseCommand):
-    help = "Queue the reminders that are due and re-queue emails whose task was lost; with --every, keep doing it."
+    help = (
+        "Queue the reminders that are due, re-queue emails whose task was lost and pass on lapsed offers of places; "
+        "with --every, keep doing it."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -24,7 +28,10 @@ class Command(BaseCommand):
             now = timezone.now()
             reminded = reminders.reminder_send_due(now=now)
             requeued = requeue.email_requeue_stale(now=now)
-            self.stdout.write(f"{now:%Y-%m-%d %H:%M} UTC: reminders: {reminded}, re-queued: {requeued}")
+            lapsed = waiting_list.place_offers_lapse(now=now)
+            self.stdout.write(
+                f"{now:%Y-%m-%d %H:%M} UTC: reminders: {reminded}, re-queued: {requeued}, offers lapsed: {lapsed}"
+            )
             if not every:
                 return
             time.sleep(every)
