@@ -19,11 +19,8 @@ def _is_team_field(field) -> bool:
 
 
 class TeamAutocompleteJsonView(AutocompleteJsonView):
-    """Django's admin autocomplete; for the team field it answers those who may edit the meeting,
+    """Django's admin autocomplete; for the team field it answers superusers, who alone change teams,
     with active staff matching at least TEAM_SEARCH_MIN_CHARS typed characters (issue 19, Low 12).
-
-    Django asks for the right to view users, which a meeting's editors need not have; the team
-    field asks for the right to edit meetings instead, and then shows nothing but names of staff.
     """
 
     def process_request(self, request):
@@ -34,9 +31,9 @@ class TeamAutocompleteJsonView(AutocompleteJsonView):
 
     def has_perm(self, request, obj=None):
         if self.team_field:
-            return self.meeting_admin is not None and (
-                self.meeting_admin.has_change_permission(request) or self.meeting_admin.has_add_permission(request)
-            )
+            # Who works on a meeting is a superuser's choice (README, "Organisers' rights per meeting"):
+            # the team sees its registrations' personal data, so only a superuser searches for members.
+            return self.meeting_admin is not None and request.user.is_active and request.user.is_superuser
         return super().has_perm(request, obj)
 
     def get_queryset(self):

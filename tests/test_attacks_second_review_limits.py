@@ -6,7 +6,7 @@ from binascii import unhexlify
 
 import pytest
 from axes.models import AccessAttempt
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
@@ -136,9 +136,9 @@ def test_load_imrf_with_an_empty_slug_is_refused_and_the_live_meeting_untouched(
 
 @pytest.fixture
 def meeting_editor(client):
+    # Only a superuser changes a meeting's team (the team's own organisers see its names read-only).
     meeting = MeetingFactory()
-    editor = user_create(username="editor", group=ORGANISERS, teams=[meeting])
-    editor.user_permissions.add(Permission.objects.get(content_type__app_label="agenda", codename="change_meeting"))
+    editor = User.objects.create_superuser(username="editor", password="not-used")
     user_create(username="alice-colleague", group=ORGANISERS)
     User.objects.create_user(username="alice-participant", password="not-used")  # not staff
     client.force_login(editor)
@@ -167,7 +167,8 @@ def test_team_search_finds_staff_only_and_needs_a_few_letters(client, meeting_ed
 
 
 def test_team_search_is_refused_to_staff_who_cannot_edit_meetings(client, meeting_editor):
-    client.force_login(user_create(username="viewer-only", group=ORGANISERS))
+    # Not even the meeting's own organisers: they may edit the meeting, not who works on it.
+    client.force_login(user_create(username="team-organiser", group=ORGANISERS, teams=[meeting_editor]))
 
     assert _team_search(client, "alice").status_code == 403
 

@@ -1,4 +1,4 @@
-"""Organisers name focal points and review delegations; Viewers see them."""
+"""Organisers name focal points and review delegations. Viewers get nothing here: they see the dashboard only."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -11,7 +11,6 @@ GROUP_PERMISSIONS = {
         "view_member",
         "review_delegations",
     ],
-    "Viewers": ["view_entity", "view_delegation", "view_member"],
 }
 
 
