@@ -234,3 +234,34 @@ def test_focal_point_given_a_new_address_leaves_the_old_one_no_session_and_no_li
     assert client.get(delegation_url(austrian_delegation)).status_code == 302
     assert departed_elsewhere.post(unused_link).status_code == 403
     assert departed_elsewhere.get(reverse("delegations:home")).status_code == 302
+
+
+def test_viewer_sees_no_delegates_names_addresses_or_credentials(client, meeting, austrian_delegation):
+    """A Viewer reads the registrations dashboard only, never who registered; the delegations' pages (members'
+    names and addresses, the printable list, the host's list of names, the note verbale) are lists of people."""
+    from tests.registration.roles import VIEWERS, user_create
+
+    Delegation = austrian_delegation.__class__
+    Delegation.objects.filter(pk=austrian_delegation.pk).update(credentials_file="x.pdf", credentials_name="nv.pdf")
+    client.force_login(user_create(username="viewer", group=VIEWERS, in_every_team=True))
+    pages = [
+        reverse("admin:delegations_delegation_changelist"),
+        reverse("admin:delegations_delegation_change", args=[austrian_delegation.pk]),
+        reverse("admin:delegations_delegation_printable", args=[austrian_delegation.pk]),
+        reverse("admin:delegations_delegation_credentials", args=[austrian_delegation.pk]),
+        reverse("admin:delegations_delegation_host_list") + f"?meeting={meeting.pk}",
+        reverse("admin:delegations_member_changelist") if _has_member_admin() else None,
+    ]
+
+    for page in filter(None, pages):
+        response = client.get(page)
+        assert response.status_code in (403, 404), page
+        assert "Gruber" not in response.content.decode() if hasattr(response, "content") else True
+
+
+def _has_member_admin():
+    from django.contrib import admin
+
+    from delegations.models import Member
+
+    return admin.site.is_registered(Member)
