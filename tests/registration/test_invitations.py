@@ -255,3 +255,25 @@ def test_register_with_a_victims_address_puts_no_link_like_name_in_the_calendar_
             (event,) = icalendar.Calendar.from_ical(content).walk("VEVENT")
             attendees = event["ATTENDEE"] if isinstance(event["ATTENDEE"], list) else [event["ATTENDEE"]]
             assert [str(attendee) for attendee in attendees] == ["mailto:victim@example.org"]
+
+
+def test_pending_registration_resent_its_link_gets_no_joining_link_nor_calendar(
+    client, meeting, django_capture_on_commit_callbacks
+):
+    """Review as an attacker (issue 19): someone registered under approval asks the organisers to resend their
+    link once the joining details are out; the email must carry neither the joining link nor an invitation."""
+    from tests.registration.roles import ORGANISERS, user_create
+
+    meeting.requires_approval = True
+    meeting.save()
+    JoiningDetailsFactory(meeting=meeting, participants_url="https://meet.example.org/j/secret-room")
+    pending = RegistrationFactory(meeting=meeting, status=Registration.Status.PENDING, email="pending@example.org")
+    client.force_login(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:registration_registration_act", args=[pending.pk, "resend"]), {"note": ""})
+
+    (message,) = [message for message in django_mail.outbox if message.to == ["pending@example.org"]]
+    text = "\n".join([message.body, *(content for content, _type in message.alternatives)])
+    assert "secret-room" not in text
+    assert message.attachments == []
