@@ -88,7 +88,8 @@ def invitation_ical(
     event.add("sequence", sequence)
     event.add("status", "CONFIRMED" if method == "REQUEST" else "CANCELLED")
     attendee = icalendar.vCalAddress(f"mailto:{attendee_email}")
-    attendee.params["cn"] = icalendar.vText(attendee_name)
+    if attendee_name:
+        attendee.params["cn"] = icalendar.vText(attendee_name)
     attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
     attendee.params["partstat"] = icalendar.vText("ACCEPTED" if method == "REQUEST" else "DECLINED")
     # Registering was the answer: clients are not to send a reply to the contact address.

@@ -45,7 +45,7 @@ class EntityAdmin(admin.ModelAdmin):
                     entity=form.instance, name=focal_point.name, email=focal_point.email, language=focal_point.language
                 )
             else:
-                focal_point.save()
+                services.focal_point_change(focal_point=focal_point)
         formset.save_m2m()
 
 

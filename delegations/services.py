@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agenda.models import Meeting
-from delegations import caps
+from delegations import caps, signing_in
 from delegations.mail import INVITATION, focal_point_email_queue
 from delegations.models import Delegation, Entity, FocalPoint, Member
 from registration import services as registration_services
@@ -40,6 +40,19 @@ def focal_point_name(*, entity: Entity, name: str, email: str, language: str) ->
     with transaction.atomic():
         focal_point = FocalPoint.objects.create(entity=entity, name=name, email=email.strip(), language=language)
         focal_point_invite(focal_point=focal_point)
+    return focal_point
+
+
+def focal_point_change(*, focal_point: FocalPoint, now: datetime.datetime | None = None) -> FocalPoint:
+    """Save a superuser's change of a focal point; a new address (or untick) spends the links sent to the old one.
+
+    Their session ends at its next request too (`signing_in.focal_points_signed_in` compares the address).
+    """
+    with transaction.atomic():
+        before = FocalPoint.objects.select_for_update().get(pk=focal_point.pk)
+        focal_point.save()
+        if before.email.casefold() != focal_point.email.strip().casefold() or not focal_point.is_active:
+            signing_in.sign_in_links_spend(focal_point=focal_point, now=now or timezone.now())
     return focal_point
 
 

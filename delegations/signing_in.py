@@ -64,7 +64,10 @@ def focal_point_session_start(*, session, focal_point_ids: list[int], now: datet
     # A new session key, so a key planted before the sign-in (session fixation) is worth nothing after it.
     session.cycle_key()
     until = now + datetime.timedelta(seconds=settings.FOCAL_POINT_SESSION_SECONDS)
-    session[SESSION_KEY] = {"ids": focal_point_ids, "until": until.timestamp()}
+    # Each id with the address it signed in by: a focal point whose address is changed is someone else now.
+    emails = dict(FocalPoint.objects.filter(pk__in=focal_point_ids).values_list("pk", "email"))
+    signed = [[pk, emails[pk].casefold()] for pk in focal_point_ids if pk in emails]
+    session[SESSION_KEY] = {"signed": signed, "until": until.timestamp()}
 
 
 def focal_point_session_end(*, session) -> None:
@@ -78,6 +81,16 @@ def focal_points_signed_in(*, session, now: datetime.datetime) -> list[FocalPoin
     if not isinstance(value, dict) or not isinstance(value.get("until"), float) or value["until"] <= now.timestamp():
         session.pop(SESSION_KEY, None)
         return []
-    ids = [pk for pk in value.get("ids", []) if isinstance(pk, int)]
-    # Replaced since they signed in: out at once.
-    return list(FocalPoint.objects.filter(pk__in=ids, is_active=True).select_related("entity"))
+    signed = {
+        pair[0]: pair[1]
+        for pair in value.get("signed", [])
+        if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], int) and isinstance(pair[1], str)
+    }
+    # Replaced since they signed in, or given another address: out at once.
+    focal_points = FocalPoint.objects.filter(pk__in=signed, is_active=True).select_related("entity")
+    return [focal_point for focal_point in focal_points if focal_point.email.casefold() == signed[focal_point.pk]]
+
+
+def sign_in_links_spend(*, focal_point: FocalPoint, now: datetime.datetime) -> int:
+    """Spend the focal point's links not yet used, so none sent to an address they no longer have still works."""
+    return SignInLink.objects.filter(focal_point=focal_point, used_at=None).update(used_at=now)

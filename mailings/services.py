@@ -30,6 +30,7 @@ from registration.mail.emails import (
     reminder_text_fill,
 )
 from registration.models import OutgoingEmail, Registration
+from registration.typed_text import names_for_email
 
 from .models import Mailing, MailingRecipient
 from .selectors import FALLBACK_LANGUAGE, mailing_has_text, mailing_language, mailing_recipients
@@ -74,9 +75,10 @@ class _Template:
     def fill(self, *, registration: Registration) -> Rendered:
         meeting = registration.meeting
         values = {
-            "first_name": registration.first_name,
-            "last_name": registration.last_name,
-            "full_name": registration.full_name,
+            # The registration's address may never have been its owner's: no typed lure (issue 19, point 4).
+            **names_for_email(
+                honorific=registration.honorific, first_name=registration.first_name, last_name=registration.last_name
+            ),
             "meeting_title": meeting.title,
             "short_name": meeting.short_name,
             "contact_email": meeting.contact_email,

@@ -25,3 +25,12 @@ def recognisable_details(*, name: str, organisation: str) -> dict[str, str]:
         "name": "" if link_like(name) else name,
         "organisation": "" if link_like(organisation) else organisation,
     }
+
+
+def names_for_email(*, honorific: str, first_name: str, last_name: str) -> dict[str, str]:
+    """The names an email may put wherever it names its reader (placeholders, the calendar's attendee): all of
+    them, or, when any part holds something link-like, none, as the greeting does."""
+    if any(link_like(part) for part in (honorific, first_name, last_name)):
+        return {"first_name": "", "last_name": "", "full_name": ""}
+    full_name = " ".join(part for part in (honorific, first_name, last_name) if part)
+    return {"first_name": first_name, "last_name": last_name, "full_name": full_name}

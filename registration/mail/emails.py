@@ -21,7 +21,7 @@ from registration.mail.invitations import invitation_to_send
 from registration.models import OutgoingEmail, Registration, Reminder
 from registration.online.joining import Joining, joining_for
 from registration.secret_links import manage_url
-from registration.typed_text import recognisable_details
+from registration.typed_text import names_for_email, recognisable_details
 
 SUBJECTS = {
     OutgoingEmail.Kind.MANAGE_LINK: translation.gettext_noop("Your registration link"),
@@ -331,7 +331,8 @@ def _calendar_attach(*, message: EmailMultiAlternatives, email: OutgoingEmail) -
             uid=invitation.uid,
             sequence=invitation.sequence,
             attendee_email=registration.email,
-            attendee_name=registration.full_name,
+            # Shown beside the address by calendar clients: no typed lure there either (issue 19, point 4).
+            attendee_name=_names(registration)["full_name"],
             joining_url=joining.url if joining else "",
         )
     # text/calendar with its method: how Outlook and Gmail tell an invitation from a plain file.
@@ -341,14 +342,18 @@ def _calendar_attach(*, message: EmailMultiAlternatives, email: OutgoingEmail) -
 # Reminder texts: organisers write them, with placeholders filled per registrant.
 
 
+def _names(registration: Registration) -> dict[str, str]:
+    return names_for_email(
+        honorific=registration.honorific, first_name=registration.first_name, last_name=registration.last_name
+    )
+
+
 def reminder_placeholders(*, context: dict[str, Any]) -> dict[str, str]:
     """The values an organiser may write in a reminder's subject or body, as {first_name}."""
     registration, meeting = context["registration"], context["meeting"]
     return {
         "greeting": context["greeting"],
-        "first_name": registration.first_name,
-        "last_name": registration.last_name,
-        "full_name": registration.full_name,
+        **_names(registration),
         "meeting_title": meeting.title,
         "short_name": meeting.short_name,
         "start_time": context["when"]["both"],

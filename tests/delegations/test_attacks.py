@@ -139,3 +139,129 @@ def test_markup_in_a_name_is_escaped_in_the_emails(meeting, austrian_delegation)
     html = mail.outbox[0].alternatives[0][0]
     assert "<b>Bold</b>" not in html
     assert "&lt;b&gt;Bold&lt;/b&gt;" in html
+
+
+def _entity_change_post(client, entity, focal_points, extra_rows=()):
+    """The State's admin page posted with its focal points' inline (existing rows, then new ones)."""
+    rows = [*focal_points, *extra_rows]
+    data = {
+        "kind": entity.kind,
+        "country": entity.country,
+        "name": entity.name,
+        "category": entity.category,
+        "created_at_0": "2026-01-05",
+        "created_at_1": "09:00:00",
+        "focal_points-TOTAL_FORMS": str(len(rows)),
+        "focal_points-INITIAL_FORMS": str(len(focal_points)),
+        "focal_points-MIN_NUM_FORMS": "0",
+        "focal_points-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"focal_points-{index}-{name}"] = value
+        data[f"focal_points-{index}-entity"] = str(entity.pk)
+    return client.post(reverse("admin:delegations_entity_change", args=[entity.pk]), data)
+
+
+def test_organiser_of_another_team_cannot_make_themselves_a_states_focal_point(
+    client, meeting, austrian_delegation, austria, austria_focal_point
+):
+    """Austria's delegation to team A's meeting is team A's; an organiser of team B (or of no team) who could
+    name focal points would name themselves and read it, and withdraw its members, from the focal-point pages."""
+    from tests.factories import MeetingFactory
+    from tests.registration.roles import ORGANISERS, user_create
+
+    other_team = user_create(username="organiser-b", group=ORGANISERS, teams=[MeetingFactory()])
+    other_team.email = "organiser-b@example.org"
+    other_team.save()
+    client.force_login(other_team)
+    mine = {"name": "Eve", "email": other_team.email, "language": "en", "is_active": "on"}
+    existing = {"id": str(austria_focal_point.pk), **mine}
+
+    changed = _entity_change_post(client, austria, [existing])
+    added = _entity_change_post(
+        client,
+        austria,
+        [
+            {
+                "id": str(austria_focal_point.pk),
+                "name": austria_focal_point.name,
+                "email": austria_focal_point.email,
+                "language": "en",
+                "is_active": "on",
+            }
+        ],
+        [mine],
+    )
+    mail.outbox.clear()
+    signing_in.sign_in_link_request(email=other_team.email, now=timezone.now())
+
+    assert changed.status_code in (302, 403)
+    assert added.status_code in (302, 403)
+    austria_focal_point.refresh_from_db()
+    assert austria_focal_point.email == "anna.huber@bmeia.example.at"
+    assert not austria.focal_points.filter(email=other_team.email).exists()
+    assert mail.outbox == []
+
+
+def test_focal_point_given_a_new_address_leaves_the_old_one_no_session_and_no_link(
+    client, admin_client, meeting, austrian_delegation, austria, austria_focal_point
+):
+    """The mission replaces its focal point by changing the address on the same row: the person who left is
+    signed in (four hours) and has a link asked for a minute ago (twenty minutes). Both stop at the change."""
+    sign_in(client, austria_focal_point)
+    mail.outbox.clear()
+    signing_in.sign_in_link_request(email=austria_focal_point.email, now=timezone.now())
+    unused_link = "/" + mail.outbox[-1].body.split("://", 1)[1].split("/", 1)[1].split()[0]
+    departed_elsewhere = client.__class__()
+    assert client.get(delegation_url(austrian_delegation)).status_code == 200
+
+    response = _entity_change_post(
+        admin_client,
+        austria,
+        [
+            {
+                "id": str(austria_focal_point.pk),
+                "name": "Lukas Bauer",
+                "email": "lukas.bauer@bmeia.example.at",
+                "language": "en",
+                "is_active": "on",
+            }
+        ],
+    )
+
+    assert response.status_code == 302
+    assert client.get(delegation_url(austrian_delegation)).status_code == 302
+    assert departed_elsewhere.post(unused_link).status_code == 403
+    assert departed_elsewhere.get(reverse("delegations:home")).status_code == 302
+
+
+def test_viewer_sees_no_delegates_names_addresses_or_credentials(client, meeting, austrian_delegation):
+    """A Viewer reads the registrations dashboard only, never who registered; the delegations' pages (members'
+    names and addresses, the printable list, the host's list of names, the note verbale) are lists of people."""
+    from tests.registration.roles import VIEWERS, user_create
+
+    Delegation = austrian_delegation.__class__
+    Delegation.objects.filter(pk=austrian_delegation.pk).update(credentials_file="x.pdf", credentials_name="nv.pdf")
+    client.force_login(user_create(username="viewer", group=VIEWERS, in_every_team=True))
+    pages = [
+        reverse("admin:delegations_delegation_changelist"),
+        reverse("admin:delegations_delegation_change", args=[austrian_delegation.pk]),
+        reverse("admin:delegations_delegation_printable", args=[austrian_delegation.pk]),
+        reverse("admin:delegations_delegation_credentials", args=[austrian_delegation.pk]),
+        reverse("admin:delegations_delegation_host_list") + f"?meeting={meeting.pk}",
+        reverse("admin:delegations_member_changelist") if _has_member_admin() else None,
+    ]
+
+    for page in filter(None, pages):
+        response = client.get(page)
+        assert response.status_code in (403, 404), page
+        assert "Gruber" not in response.content.decode() if hasattr(response, "content") else True
+
+
+def _has_member_admin():
+    from django.contrib import admin
+
+    from delegations.models import Member
+
+    return admin.site.is_registered(Member)

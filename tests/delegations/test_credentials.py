@@ -132,3 +132,21 @@ def test_new_credentials_after_verification_wait_for_verification(client, delega
     delegation.refresh_from_db()
     assert delegation.credentials_verified_at is None
     assert delegation.status == Delegation.Status.NOMINATED
+
+
+def test_credentials_pdf_html_polyglot_is_only_ever_an_attachment_in_a_sandbox(client, delegation, austria_focal_point):
+    """Review as an attacker (issue 19): a file that is a PDF by its header and end marker and HTML with a script
+    in between passes the check (it is a PDF); the team's browser must never render it as a page of the site."""
+    polyglot = b"%PDF-1.4\n<html><body><script>fetch('/admin/')</script></body></html>\n%%EOF\n"
+    sign_in(client, austria_focal_point)
+    _upload(client, delegation, "<img src=x onerror=alert(1)>.html", polyglot)
+    client.force_login(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
+
+    page = client.get(reverse("admin:delegations_delegation_change", args=[delegation.pk])).content.decode()
+    response = client.get(reverse("admin:delegations_delegation_credentials", args=[delegation.pk]))
+
+    assert "<img src=x" not in page
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="credentials-{delegation.pk}.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox"

@@ -114,3 +114,27 @@ def test_offer_taken_after_its_time_limit_is_refused(ngo_delegation):
     taken = waiting_list.place_offer_take(registration=offer.registration, now=offer.expires_at)
 
     assert taken is False
+
+
+def test_offered_place_taken_twice_from_the_link_is_taken_once(client, meeting):
+    """Review as an attacker (issue 19): the 'Take up the place' button pressed again (a replayed POST, a
+    second tab) neither takes a second place nor sends a second confirmation."""
+    from django.urls import reverse
+
+    meeting.capacity = 1
+    meeting.requires_approval = False
+    meeting.save()
+    first = RegistrationFactory(meeting=meeting)
+    waiting = RegistrationFactory(meeting=meeting, status=Registration.Status.WAITING)
+    registration_services.registration_cancel(registration=first, now=timezone.now())
+    mail.outbox.clear()
+    url = reverse("registration:take_place", args=[waiting.manage_token])
+
+    client.post(url)
+    replay = client.post(url, follow=True)
+
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.ACTIVE
+    assert "This place is no longer offered to you." in replay.content.decode()
+    assert [message.subject for message in mail.outbox if waiting.email in message.to].__len__() == 1
+    assert Registration.objects.filter(meeting=meeting).holding_place().count() == 1

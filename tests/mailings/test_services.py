@@ -192,3 +192,19 @@ def test_mailing_subject_placeholder_cannot_inject_a_header(mailing, meeting, dj
     (message,) = _to(hostile.email)
     assert "\n" not in message.subject
     assert message.bcc == []
+
+
+def test_mailing_names_no_one_whose_typed_name_holds_a_link(mailing, meeting, django_capture_on_commit_callbacks):
+    """Review as an attacker (issue 19): a victim's address registered under a lure for a name must not get the
+    lure in a message's {first_name}, neither in its preview nor its test."""
+    victim = RegistrationFactory(
+        meeting=meeting, email="victim@example.org", first_name="Claim your grant at www.evil.example", language="en"
+    )
+
+    preview = services.mailing_render(mailing=mailing, registration=victim, language="en")
+    _send(mailing, django_capture_on_commit_callbacks)
+
+    (message,) = _to("victim@example.org")
+    for text in (preview.text, preview.html, message.subject, message.body, message.alternatives[0][0]):
+        assert "evil" not in text
+    assert "The revised agenda is online." in message.body

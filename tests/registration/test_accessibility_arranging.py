@@ -103,3 +103,22 @@ def test_large_export_goes_through_the_gate_and_is_refused_once_the_permission_i
     job.refresh_from_db()
     assert job.status == ExportJob.Status.REFUSED
     assert b"ana@example.org" not in b"".join(getattr(download, "streaming_content", [download.content]))
+
+
+def test_formula_and_markup_typed_as_a_need_stay_text_in_the_list_and_its_export(client, meeting):
+    """Review as an attacker (issue 19): what a participant types as a need reaches the arranger's spreadsheet
+    and page; a formula must not run there, and markup must not render."""
+    RegistrationFactory(
+        meeting=meeting,
+        first_name='=HYPERLINK("http://evil.example","x")',
+        email="eve@example.org",
+        accessibility_other="@SUM(1+1)*cmd|' /C calc'!A0<script>alert(1)</script>",
+    )
+    client.force_login(user_create(username="arranger", group=ORGANISERS, permissions=[ARRANGE], teams=[meeting]))
+
+    page = client.get(PAGE, {"meeting": meeting.pk}).content.decode()
+    (row,) = csv.DictReader(io.StringIO(_body(client.get(CSV, {"meeting": meeting.pk}))))
+
+    assert "<script>alert(1)" not in page
+    assert row["other accessibility needs"].startswith("'@SUM")
+    assert all(not value.startswith(("=", "+", "-", "@")) for value in row.values())

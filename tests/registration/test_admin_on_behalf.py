@@ -155,3 +155,22 @@ def test_the_add_form_refuses_a_language_the_meeting_does_not_offer(client, orga
 
     assert "listening_language" in response.context["adminform"].form.errors
     assert not Registration.objects.exists()
+
+
+def test_a_forged_meeting_id_of_another_team_adds_nothing_and_emails_no_one(
+    client, meeting, django_capture_on_commit_callbacks
+):
+    """Review as an attacker (issue 19): the add form offers only the organiser's meetings; a POST naming
+    another team's meeting (or an id past any integer) is refused beside the field, nothing saved or sent."""
+    other = MeetingFactory(slug="not-ours")
+    client.force_login(user_create(username="organiser-a", group=ORGANISERS, teams=[meeting]))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        forged = client.post(ADD, {**_add_data(meeting), "meeting": other.pk})
+        huge = client.post(ADD, {**_add_data(meeting), "meeting": "99999999999999999999999"})
+
+    for response in (forged, huge):
+        assert response.status_code == 200
+        assert "meeting" in response.context["adminform"].form.errors
+    assert not Registration.objects.exists()
+    assert django_mail.outbox == []

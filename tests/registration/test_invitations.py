@@ -221,3 +221,59 @@ def test_thanks_page_says_awaiting_confirmation_when_approval_is_on(client, meet
     page = response.content.decode()
     assert ("awaiting confirmation by the secretariat" in page) is approval
     assert ("Add to calendar" in page) is not approval
+
+
+# Review as an attacker (issue 19): the calendar file is a part of the email too.
+
+
+@pytest.mark.parametrize(
+    "lure",
+    [
+        {"first_name": "URGENT: claim your grant at https://evil.example/x"},
+        {"last_name": "see www.evil.example"},
+        {"first_name": "Eve\r\nATTENDEE:mailto:boss@evil.example"},
+    ],
+)
+def test_register_with_a_victims_address_puts_no_link_like_name_in_the_calendar_file(
+    client, meeting, form_data, lure, django_capture_on_commit_callbacks
+):
+    """Medium 4 kept lures out of the confirmation's text; the invitation attached to it names its attendee,
+    and Outlook and Gmail show that name beside the victim's address."""
+    meeting.requires_approval = False
+    meeting.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("registration:register", args=[meeting.slug]), {**form_data, **lure, "email": "victim@example.org"}
+        )
+
+    messages = [message for message in django_mail.outbox if message.to == ["victim@example.org"]]
+    assert messages
+    for message in messages:
+        for _filename, content, _mimetype in message.attachments:
+            assert "evil" not in content and "URGENT" not in content
+            (event,) = icalendar.Calendar.from_ical(content).walk("VEVENT")
+            attendees = event["ATTENDEE"] if isinstance(event["ATTENDEE"], list) else [event["ATTENDEE"]]
+            assert [str(attendee) for attendee in attendees] == ["mailto:victim@example.org"]
+
+
+def test_pending_registration_resent_its_link_gets_no_joining_link_nor_calendar(
+    client, meeting, django_capture_on_commit_callbacks
+):
+    """Review as an attacker (issue 19): someone registered under approval asks the organisers to resend their
+    link once the joining details are out; the email must carry neither the joining link nor an invitation."""
+    from tests.registration.roles import ORGANISERS, user_create
+
+    meeting.requires_approval = True
+    meeting.save()
+    JoiningDetailsFactory(meeting=meeting, participants_url="https://meet.example.org/j/secret-room")
+    pending = RegistrationFactory(meeting=meeting, status=Registration.Status.PENDING, email="pending@example.org")
+    client.force_login(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:registration_registration_act", args=[pending.pk, "resend"]), {"note": ""})
+
+    (message,) = [message for message in django_mail.outbox if message.to == ["pending@example.org"]]
+    text = "\n".join([message.body, *(content for content, _type in message.alternatives)])
+    assert "secret-room" not in text
+    assert message.attachments == []

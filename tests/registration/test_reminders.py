@@ -235,7 +235,8 @@ def test_reminder_text_fill_replaces_known_placeholders_only():
 
 
 def test_reminder_subject_with_a_line_break_in_a_name_stays_one_line(meeting, django_capture_on_commit_callbacks):
-    RegistrationFactory(meeting=meeting, first_name="Amina\r\nBcc: everyone@example.org")
+    # (A name holding an address is left out altogether: see the lure test below.)
+    RegistrationFactory(meeting=meeting, first_name="Amina\r\nX-Priority: 1")
     soon = _starting_soon(meeting)
     soon.subject = "{first_name}, we start soon"
     soon.save()
@@ -243,8 +244,8 @@ def test_reminder_subject_with_a_line_break_in_a_name_stays_one_line(meeting, dj
     _send_due(soon.send_at + MINUTE, django_capture_on_commit_callbacks)
 
     (message,) = django_mail.outbox
-    assert message.subject == "[IMRF 100 days] Amina Bcc: everyone@example.org, we start soon"
-    assert message.message()["Bcc"] is None
+    assert message.subject == "[IMRF 100 days] Amina X-Priority: 1, we start soon"
+    assert message.message()["X-Priority"] is None
     assert OutgoingEmail.objects.get().status == OutgoingEmail.Status.SENT
 
 
@@ -277,3 +278,22 @@ def test_send_due_reminders_task_then_command_sends_once(django_capture_on_commi
     assert from_task == 1
     assert "reminders: 0" in out.getvalue()
     assert _recipients() == [registration.email]
+
+
+def test_reminder_names_no_one_whose_typed_name_holds_a_link(meeting, django_capture_on_commit_callbacks):
+    """Review as an attacker (issue 19): the public form registers a victim's address under a lure for a name;
+    every reminder then carried it in {first_name} and {full_name}, subject included, from our domain."""
+    RegistrationFactory(
+        meeting=meeting, email="victim@example.org", first_name="URGENT: claim your grant at https://evil.example"
+    )
+    soon = _starting_soon(meeting)
+    soon.subject = "{first_name}, we start soon"
+    soon.body = "Dear {full_name} ({last_name}),\n\nWe start soon."
+    soon.save()
+
+    _send_due(soon.send_at + MINUTE, django_capture_on_commit_callbacks)
+
+    (message,) = django_mail.outbox
+    text = "\n".join([message.subject, message.body, message.alternatives[0][0]])
+    assert "evil" not in text and "URGENT" not in text
+    assert "We start soon." in message.body
