@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "agenda",
     "registration",
     "mailings",
+    "documents",
     # The project's own management commands (compile_translations).
     "imrf_event.apps.ImrfEventConfig",
     "axes",

@@ -28,6 +28,7 @@ def user_create(
             importlib.import_module("registration.migrations.0011_organisers_joining_and_floor").grant(apps, None)
             importlib.import_module("registration.migrations.0012_attendance").grant(apps, None)
             importlib.import_module("mailings.migrations.0002_organisers_write_messages").grant(apps, None)
+            importlib.import_module("documents.migrations.0002_organisers_publish_documents").grant(apps, None)
         user.groups.add(Group.objects.get(name=group))
     for permission in permissions:
         app_label, codename = permission.split(".")
