@@ -2,9 +2,19 @@
 
 from dataclasses import dataclass
 
+from django.utils import translation
+from django.utils.translation import pgettext
+
 from agenda.models import Meeting
 from documents.models import ListOfParticipants
-from documents.ordering import SECTION_TITLES, SECTIONS, STAKEHOLDER_SECTIONS, STAKEHOLDERS_TITLE
+from documents.ordering import (
+    MEMBER_STATES,
+    OBSERVER_STATES,
+    SECTION_TITLES,
+    SECTIONS,
+    STAKEHOLDER_SECTIONS,
+    STAKEHOLDERS_TITLE,
+)
 from documents.participants import list_entries
 from registration.collation import collation_key, site_language
 from registration.countries import country_name
@@ -42,13 +52,21 @@ def represented_get(*, meeting: Meeting, language: str | None = None) -> Represe
     language = site_language(language)
     key = collation_key(language)
     sections = []
-    for part in published.represented:
-        section = part["section"]
-        if section in STAKEHOLDER_SECTIONS:
-            title = f"{STAKEHOLDERS_TITLE}: {Registration.Category(section).label}"
-        else:
-            title = str(SECTION_TITLES[section])
-        states = section in ("member_states", "observer_states")
-        names = [country_name(code, language) if states else code for code in part["names"]]
-        sections.append(RepresentedSection(title=title, names=sorted(names, key=key)))
+    with translation.override(language):
+        for part in published.represented:
+            sections.append(_section(part, language=language, key=key))
     return Represented(sections=sections, names_published=published.names_published)
+
+
+def _section(part: dict, *, language: str, key) -> RepresentedSection:
+    section = part["section"]
+    if section in STAKEHOLDER_SECTIONS:
+        title = pgettext("a label and its value", "%(label)s: %(value)s") % {
+            "label": STAKEHOLDERS_TITLE,
+            "value": Registration.Category(section).label,
+        }
+    else:
+        title = str(SECTION_TITLES[section])
+    states = section in (MEMBER_STATES, OBSERVER_STATES)
+    names = [country_name(code, language) if states else code for code in part["names"]]
+    return RepresentedSection(title=str(title), names=sorted(names, key=key))

@@ -20,5 +20,6 @@ urlpatterns = [
     # Each app lists its fixed paths before its /<slug>/ ones, and registration's before agenda's,
     # so /register/... is never taken for a meeting called "register".
     path("", include("registration.urls")),
+    path("", include("documents.urls")),
     path("", include("agenda.urls")),
 ]
