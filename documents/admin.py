@@ -14,9 +14,11 @@ from django.views.decorators.http import require_POST
 from agenda.admin_scope import MeetingScopedAdminMixin
 from agenda.selectors import meeting_for_user_chosen
 from documents import word
+from documents.attendance_paragraph import attendance_paragraph_get
 from documents.models import ListOfParticipants
 from documents.participants import list_of_participants_get
 from documents.services import list_of_participants_publish, list_of_participants_withdraw
+from registration.access import can_view_dashboard
 from registration.collation import site_language
 from registration.exports.background import ExportKind, export_kind_register
 from registration.exports.gate import export_respond
@@ -138,9 +140,28 @@ class ListOfParticipantsAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
         page = reverse("admin:documents_listofparticipants_changelist")
         return HttpResponseRedirect(f"{page}?{urlencode({'meeting': meeting.pk})}")
 
+    def attendance_view(self, request):
+        """The report's paragraph in the four languages, each in a box to copy from."""
+        if not (can_view_dashboard(request.user) or request.user.has_perm(SEE_LIST)):
+            raise PermissionDenied
+        meetings, meeting = meeting_for_user_chosen(user=request.user, meeting_id=request.GET.get("meeting"))
+        paragraph = attendance_paragraph_get(meeting=meeting) if meeting else None
+        names = dict(settings.LANGUAGES)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("The attendance paragraph"),
+            "opts": self.opts,
+            "meetings": meetings,
+            "meeting": meeting,
+            "paragraph": paragraph,
+            "texts": [(code, names[code], text) for code, text in paragraph.texts] if paragraph else [],
+        }
+        return TemplateResponse(request, "admin/documents/attendance_paragraph.html", context)
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
+            path("attendance/", view(self.attendance_view), name="documents_attendance_paragraph"),
             path("docx/", view(self.docx_view), name="documents_listofparticipants_docx"),
             path("publish/", view(require_POST(self.publish_view)), name="documents_listofparticipants_publish"),
             *super().get_urls(),
