@@ -1,5 +1,6 @@
 """The team's admin pages of a meeting's documents: the printable list of participants, its .docx, publishing it."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,8 @@ from agenda.admin_scope import MeetingScopedAdminMixin
 from agenda.selectors import meeting_for_user_chosen
 from documents import word
 from documents.attendance_paragraph import attendance_paragraph_get
-from documents.models import ListOfParticipants
+from documents.certificates import certificate_policy_save
+from documents.models import Certificate, CertificatePolicy, ListOfParticipants
 from documents.participants import list_of_participants_get
 from documents.services import list_of_participants_publish, list_of_participants_withdraw
 from registration.access import can_view_dashboard
@@ -166,3 +168,42 @@ class ListOfParticipantsAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
             path("publish/", view(require_POST(self.publish_view)), name="documents_listofparticipants_publish"),
             *super().get_urls(),
         ]
+
+
+class CertificatePolicyForm(forms.ModelForm):
+    released = forms.BooleanField(
+        label=_("Certificates released"),
+        required=False,
+        help_text=_(
+            "Participants who attended at least the minimum can then download theirs from their registration's page."
+        ),
+    )
+
+    class Meta:
+        model = CertificatePolicy
+        fields = ("meeting", "minimum_minutes")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["released"].initial = bool(self.instance.released_at)
+
+
+@admin.register(CertificatePolicy)
+class CertificatePolicyAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
+    form = CertificatePolicyForm
+    list_display = ("meeting", "minimum_minutes", "released_at", "issued")
+    readonly_fields = ("released_at",)
+
+    @admin.display(description=_("certificates issued"))
+    def issued(self, policy):
+        return Certificate.objects.filter(registration__meeting=policy.meeting).count()
+
+    def get_readonly_fields(self, request, obj=None):
+        # A policy belongs to its meeting: moving it to another would release that meeting's certificates.
+        return (*self.readonly_fields, "meeting") if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        saved = certificate_policy_save(
+            meeting=obj.meeting, minimum_minutes=obj.minimum_minutes, released=form.cleaned_data["released"]
+        )
+        obj.pk, obj.released_at = saved.pk, saved.released_at

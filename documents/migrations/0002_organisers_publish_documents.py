@@ -3,7 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-CODENAMES = ["view_listofparticipants", "change_listofparticipants", "view_certificatepolicy", "change_certificatepolicy"]
+CODENAMES = ["view_listofparticipants", "change_listofparticipants", "view_certificatepolicy", "add_certificatepolicy", "change_certificatepolicy"]
 
 
 def grant(apps, schema_editor):

@@ -2,6 +2,7 @@
 
 from django import template
 
+from documents.certificates import certificate_eligible
 from documents.represented import represented_get
 
 register = template.Library()
@@ -11,3 +12,9 @@ register = template.Library()
 def represented_section(meeting):
     """The States and organisations represented, in the reader's language, once the team has published them."""
     return {"meeting": meeting, "represented": represented_get(meeting=meeting)}
+
+
+@register.inclusion_tag("documents/includes/certificate_offer.html")
+def certificate_offer(registration):
+    """The download link on the participant's manage page, once the team has released certificates they qualify for."""
+    return {"registration": registration, "eligible": certificate_eligible(registration=registration)}

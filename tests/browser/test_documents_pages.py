@@ -2,8 +2,9 @@
 
 import pytest
 
+from documents.certificates import certificate_issue, certificate_policy_save
 from documents.services import list_of_participants_publish
-from registration.models import Registration
+from registration.models import Attendance, Registration
 from tests.factories import MeetingFactory, RegistrationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,3 +36,19 @@ def test_documents_pages_have_no_serious_accessibility_violation(
 
     assert page.locator("html").get_attribute("lang") == language
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_certificate_pages_have_no_serious_accessibility_violation(
+    live_server, meeting, new_page, axe_violations, language
+):
+    attendee = RegistrationFactory(meeting=meeting, language=language)
+    Attendance.objects.create(meeting=meeting, registration=attendee, person_key="a", minutes=90, source_sha256="0")
+    certificate_policy_save(meeting=meeting, minimum_minutes=60, released=True)
+    code = certificate_issue(registration=attendee).code
+    page = new_page(locale=language, extra_http_headers={"Accept-Language": language})
+
+    for path in (f"/register/manage/{attendee.manage_token}/", f"/{meeting.slug}/certificate/?code={code}"):
+        page.goto(f"{live_server.url}{path}")
+        assert axe_violations(page) == []
+    assert page.locator("[role=status]").inner_text().startswith(("Valid", "Действителен"))
