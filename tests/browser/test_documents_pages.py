@@ -6,6 +6,7 @@ from documents.certificates import certificate_issue, certificate_policy_save
 from documents.services import list_of_participants_publish
 from registration.models import Attendance, Registration
 from tests.factories import MeetingFactory, RegistrationFactory
+from tests.registration.roles import ORGANISERS, user_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,3 +53,17 @@ def test_certificate_pages_have_no_serious_accessibility_violation(
         page.goto(f"{live_server.url}{path}")
         assert axe_violations(page) == []
     assert page.locator("[role=status]").inner_text().startswith(("Valid", "Действителен"))
+
+
+def test_admin_list_and_paragraph_pages_have_no_serious_accessibility_violation(
+    live_server, meeting, signed_in_page, axe_violations
+):
+    page = signed_in_page(user_create(username="organiser", group=ORGANISERS, teams=[meeting]))
+
+    for path in (
+        f"/admin/documents/listofparticipants/?meeting={meeting.pk}&language=ru",
+        f"/admin/documents/listofparticipants/attendance/?meeting={meeting.pk}",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert axe_violations(page) == []
+    assert "Были представлены следующие государства" in page.locator("#paragraph-ru").input_value()
