@@ -209,3 +209,13 @@ def test_another_teams_certificates_are_neither_listed_nor_released(client, orga
     client.post(reverse("admin:documents_certificatepolicy_add"), {"meeting": other.pk, "minimum_minutes": "1"})
     policy.refresh_from_db()
     assert (policy.minimum_minutes, policy.released_at) == (30, None)
+
+
+def test_name_in_a_script_the_font_lacks_still_gives_a_certificate(client, meeting, released):
+    registration = RegistrationFactory(meeting=meeting, first_name="李明", last_name="Ruiz")
+    _attend(registration, 120)
+
+    response = client.get(_certificate_url(registration))
+
+    pages, text = _pdf_text(response.content)
+    assert response.status_code == 200 and pages == 1 and "Ruiz" in text
