@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "registration",
     "mailings",
     "delegations",
+    "documents",
     # The project's own management commands (compile_translations).
     "imrf_event.apps.ImrfEventConfig",
     "axes",

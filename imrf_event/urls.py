@@ -21,5 +21,6 @@ urlpatterns = [
     # so /register/... is never taken for a meeting called "register".
     path("focal-point/", include("delegations.urls")),
     path("", include("registration.urls")),
+    path("", include("documents.urls")),
     path("", include("agenda.urls")),
 ]

@@ -43,6 +43,7 @@ class MailingForm(forms.ModelForm):
     )
     countries = forms.MultipleChoiceField(
         label=_("Countries"),
+        # The registration form's own list (UN names in the organiser's language), which is what registrations store.
         choices=country_field_choices,
         required=False,
         help_text=_("Leave empty for every country."),

@@ -215,7 +215,7 @@ def export_job_refuse(*, job: ExportJob) -> None:
 
 
 # The kinds whose files name people: the participation report holds counts only.
-PERSONAL_KINDS = (*REGISTRATION_KINDS, ExportJob.Kind.CHAIR_LIST)
+PERSONAL_KINDS = (*REGISTRATION_KINDS, ExportJob.Kind.CHAIR_LIST, ExportJob.Kind.LIST_OF_PARTICIPANTS)
 
 
 def export_jobs_refuse_holding(*, meeting_ids: set[int]) -> int:

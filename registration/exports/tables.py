@@ -291,3 +291,10 @@ class XlsxExporter(Exporter):
 
 
 EXPORTERS = {exporter.identifier: exporter for exporter in (CsvExporter, XlsxExporter)}
+
+
+def exporter_register(exporter: type[Exporter]) -> None:
+    """Add a format another app writes (documents' .docx), so the export gate and background jobs can write it."""
+    if EXPORTERS.get(exporter.identifier, exporter) is not exporter:
+        raise ValueError(f"export format {exporter.identifier!r} is registered already")
+    EXPORTERS[exporter.identifier] = exporter

@@ -15,6 +15,7 @@ class ExportJob(models.Model):
         CHAIR_LIST = "chair_list", _("Speakers' list for the chair")
         PARTICIPATION = "participation", _("Participation report")
         ACCESSIBILITY = "accessibility", _("Accessibility needs")
+        LIST_OF_PARTICIPANTS = "participants_list", _("List of participants")
         # Not an export: an attendance report too large to import within a request, read by the worker.
         ATTENDANCE_IMPORT = "attendance_import", _("Attendance report imported")
 

@@ -1,0 +1,9 @@
+"""App configuration for the meeting's documents."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    name = "documents"
+    verbose_name = _("The meeting's documents")
