@@ -1,7 +1,7 @@
 """The order of a UN list of participants: sections, States and organisations in the language's order, then roles.
 
-Pure functions over entries, so that any source of entries (individual registrations today, the members of a
-delegation once delegations exist) is placed by the same rule: a delegation's members are entries of the
+Pure functions over entries, so that every source of entries (individual registrations, the members of a
+delegation) is placed by the same rule: a delegation's members are entries of the
 same State or organisation with a `role`, and come head first, then alternates, advisers and members.
 """
 

@@ -31,12 +31,16 @@ def listed_registrations(*, meeting: Meeting):
 
 
 def registration_entry(registration: Registration, *, language: str) -> Entry:
-    """Where one individual registration stands on the list in `language`: under its State or organisation."""
+    """Where one registration stands on the list in `language`: under its State or organisation, and, for a
+    delegation's member, with their role in it (the head first; see `ordering.ROLES`)."""
+    # A delegation's members are registrations like any other (delegations app), with their role beside them.
+    member = getattr(registration, "delegation_member", None)
     names = {
         "honorific": registration.honorific,
         "first_name": registration.first_name,
         "last_name": registration.last_name,
         "job_title": registration.job_title,
+        "role": member.role if member is not None and member.withdrawn_at is None else None,
     }
     if registration.category == CATEGORY.MEMBER_STATE:
         state = un_states().get(registration.country)
@@ -51,9 +55,13 @@ def registration_entry(registration: Registration, *, language: str) -> Entry:
 
 
 def list_entries(*, meeting: Meeting, language: str) -> list[Entry]:
-    """Every entry of the meeting's list in `language`, unordered. Delegations' members join here once they exist."""
+    """Every entry of the meeting's list in `language`, unordered: individuals and delegations' members alike."""
     fields = ("honorific", "first_name", "last_name", "job_title", "category", "country", "country_other")
-    registrations = listed_registrations(meeting=meeting).only(*fields, "organisation")
+    registrations = (
+        listed_registrations(meeting=meeting)
+        .select_related("delegation_member")
+        .only(*fields, "organisation", "delegation_member__role", "delegation_member__withdrawn_at")
+    )
     return [registration_entry(registration, language=language) for registration in registrations.iterator()]
 
 

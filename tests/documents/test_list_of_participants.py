@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
+from delegations.models import Delegation, Entity, Member
 from documents.ordering import Entry, entries_grouped, entries_ordered
 from documents.participants import list_of_participants_get
 from registration.models import ExportJob
@@ -171,3 +172,22 @@ def test_hostile_names_stay_plain_text_in_the_docx(client, organiser, meeting):
     assert "<w:fldSimple" not in body and "<w:instrText" not in body and "<script>" not in body
     text = _docx_text(content)
     assert "<w:fldSimple w:instr=\"HYPERLINK evil\"/> =CMD|' /C CALC'!A0\n@SUM(1+1)<script>alert(1)</script>" in text
+
+
+def test_a_states_confirmed_delegation_is_listed_head_first_beside_its_individual_registrants(meeting):
+    austria = Entity.objects.create(kind=Entity.Kind.MEMBER_STATE, country="AT")
+    delegation = Delegation.objects.create(meeting=meeting, entity=austria)
+    for last_name, role in (
+        ("Adler", Member.Role.MEMBER),
+        ("Zeller", Member.Role.HEAD),
+        ("Berger", Member.Role.ADVISER),
+    ):
+        Member.objects.create(
+            delegation=delegation, role=role, registration=listed(meeting, country="AT", last_name=last_name)
+        )
+    listed(meeting, country="AT", last_name="Aigner")  # registered alone, not through the focal point
+
+    document = list_of_participants_get(meeting=meeting, language="en")
+
+    (austria_group,) = document.sections[0].groups
+    assert [entry.last_name for entry in austria_group.entries] == ["Zeller", "Berger", "Adler", "Aigner"]
