@@ -52,7 +52,7 @@
       });
     });
     if (announce && announcer && shown.length) {
-      announcer.textContent = announcer.dataset.shown.replace("%s", shown.filter(Boolean).join(", "));
+      announcer.textContent = announcer.dataset.shown + " " + shown.filter(Boolean).join(", ");
     }
   }
 
