@@ -59,6 +59,14 @@ class SessionGrid:
     days: list
     rows: list  # [(period label, [session or None per day])]
 
+    @property
+    def by_day(self) -> list:
+        """[(day, [(period label, session), ...])]: the grid read day by day, as a phone shows it."""
+        return [
+            (day, [(period, cells[index]) for period, cells in self.rows if cells[index]])
+            for index, day in enumerate(self.days)
+        ]
+
 
 def imrf_session_grid(*, meeting: Meeting) -> SessionGrid:
     sessions = list(

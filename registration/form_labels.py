@@ -1,8 +1,10 @@
 """The form's words beside its labels: each field's short name in the error summary, and when a field applies."""
 
 from django import forms
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext_lazy as _
+
+from registration.rules import conditionally_required_fields
 
 # The error summary names each field shortly: a label that is a sentence or a question ("I have read
 # the privacy notice… as it describes.") would run into the summary's colon (". :", "? :").
@@ -52,7 +54,8 @@ def summary_label(name: str, label) -> str:
     """The name the error summary gives field `name`: its short name, else its label without end punctuation."""
     if name in SUMMARY_LABELS:
         return SUMMARY_LABELS[name]
-    return str(label).rstrip(" .?!:*")
+    # Without its markup: a conditional field's label carries its star in a <span>.
+    return strip_tags(str(label)).rstrip(" .?!:*")
 
 
 # Django's own message says "adresse de courriel"; the form and the site say "adresse électronique".
@@ -69,8 +72,12 @@ def _help_text_with_hint(name: str, help_text) -> str:
 
 
 def field_words_apply(name: str, field: forms.Field) -> None:
-    """Field `name` of the public form: when it applies before its help text, the site's terms in its messages."""
+    """Field `name` of the public form: its star and when it applies, the site's terms in its messages."""
     field.help_text = _help_text_with_hint(name, field.help_text)
+    if name in conditionally_required_fields():
+        # Required whenever it applies, yet not a required field (it stays empty when it does not apply):
+        # it carries the star the form's "Fields marked * are required" speaks of, written as crispy writes it.
+        field.label = format_html('{}<span class="asteriskField">*</span>', field.label)
     if isinstance(field, forms.EmailField):
         # A validator's error takes the field's message for its code (Field.run_validators).
         field.error_messages = {**field.error_messages, "invalid": EMAIL_INVALID}

@@ -19,6 +19,7 @@ from registration.models import (
     Registration,
     new_manage_token,
 )
+from registration.tokens import token_digest
 
 BATCH_SIZE = 1000
 
@@ -142,9 +143,15 @@ def registrations_anonymise(*, pks: list[int], now: datetime.datetime, consent_w
         email=Concat(Value("anonymised-"), Cast("pk", CharField()), Value("@invalid"), output_field=CharField()),
         anonymised_at=now,
     )
-    # A new random token, so an old manage link opens nothing.
+    # A new random token, so an old manage link opens nothing; the last one's fingerprint lets that
+    # link say the registration was erased (walk F1.17). Only rows not yet anonymised come here.
+    tokens = Registration.objects.filter(pk__in=pks).values_list("pk", "manage_token")
     Registration.objects.bulk_update(
-        [Registration(pk=pk, manage_token=new_manage_token()) for pk in pks], ["manage_token"]
+        [
+            Registration(pk=pk, manage_token=new_manage_token(), erased_link_digest=token_digest(token))
+            for pk, token in tokens
+        ],
+        ["manage_token", "erased_link_digest"],
     )
     # Every email written to them holds their name and address in its text.
     OutgoingEmail.objects.filter(registration_id__in=pks).delete()

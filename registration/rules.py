@@ -84,6 +84,11 @@ def _conditional_fields(values: dict[str, Any]) -> dict[str, tuple[bool, Any]]:
     }
 
 
+def conditionally_required_fields() -> frozenset[str]:
+    """The fields that must be answered whenever they apply (the form marks them * when they appear)."""
+    return frozenset(name for name, (_applies, message) in _conditional_fields({}).items() if message)
+
+
 def _consent_error(values: dict[str, Any], *, box_shown: bool) -> tuple[str, str]:
     if box_shown:
         return CONSENT_BOX, _(

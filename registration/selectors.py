@@ -6,6 +6,7 @@ from django.db.models import Case, CharField, Min, OuterRef, Q, QuerySet, Subque
 from django.db.models.functions import Cast, Concat, Lower, Trim
 
 from registration.models import OutgoingEmail, Registration
+from registration.tokens import token_digest
 
 
 def registration_list_with_email_status(*, registrations: QuerySet) -> QuerySet:
@@ -55,3 +56,8 @@ def registration_get_by_token(*, token: str) -> Registration | None:
     ):
         return None
     return registration
+
+
+def registration_erased_by_token(*, token: str) -> bool:
+    """Whether `token` is the manage token an erased registration had when it was erased."""
+    return Registration.objects.filter(erased_link_digest=token_digest(token)).exists()

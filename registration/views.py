@@ -1,17 +1,15 @@
 """Registration pages: the form, the thank-you page, the manage link, erasure and the privacy notice."""
 
-import json
+import functools
 import secrets
 
 from crispy_forms.utils import render_crispy_form
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
@@ -24,18 +22,13 @@ from agenda.selectors import meeting_get_legacy, meeting_get_published
 from registration import email_change, services, waiting_list
 from registration.forms import RegistrationForm
 from registration.mail import limits as mail_limits
-from registration.models import OutgoingEmail, Registration
+from registration.models import FloorDecision, OutgoingEmail, Registration
+from registration.online.floor import floor_place
 from registration.online.joining import joining_for
-from registration.selectors import registration_get_by_token
+from registration.selectors import registration_erased_by_token, registration_get_by_token
+from registration.thanks import thanks_cookie_set, thanks_read
 from registration.throttle import client_address, throttle_hit
 
-# The thank-you page learns the address typed from a short-lived signed cookie rather than
-# the session, so registering never writes a session row (and never needs one). The cookie
-# holds that address and nothing else: whether it was new or already registered must not
-# show in the cookie or on the page, or the form would tell anyone who is registered.
-RESULT_COOKIE = "registration_result"
-RESULT_COOKIE_SALT = "registration.thanks"
-RESULT_COOKIE_MAX_AGE = 3600
 CHANGEABLE = (Registration.Status.ACTIVE, Registration.Status.PENDING)
 
 
@@ -100,16 +93,9 @@ def _register_post(request, meeting):
         data = form.registration_data()
         services.registration_create(meeting=meeting, data=data, language=get_language() or "en")
         response = redirect("registration:thanks", slug=meeting.slug)
-        response.set_signed_cookie(
-            RESULT_COOKIE,
-            json.dumps({"email": data["email"]}),
-            salt=RESULT_COOKIE_SALT,
-            max_age=RESULT_COOKIE_MAX_AGE,
-            path=reverse("registration:thanks", args=[meeting.slug]),
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-            samesite="Lax",
-        )
+        # The thank-you page learns what was typed from a short-lived signed cookie rather than the
+        # session, so registering never writes a session row (and never needs one): see `thanks`.
+        thanks_cookie_set(response, meeting=meeting, data=data)
         return response
     return render(request, "registration/register.html", {"meeting": meeting, "form": form})
 
@@ -130,21 +116,41 @@ def legacy_register(request):
 @never_cache
 def thanks(request, slug):
     meeting = meeting_get_published(slug=slug)
-    try:
-        email = json.loads(
-            request.get_signed_cookie(RESULT_COOKIE, salt=RESULT_COOKIE_SALT, max_age=RESULT_COOKIE_MAX_AGE)
-        )["email"]
-    except (KeyError, TypeError, signing.BadSignature, ValueError):
+    context = thanks_read(request, meeting=meeting)
+    if context is None:
         return redirect("registration:register", slug=meeting.slug)
-    # The same page for a new and an already registered address: the details are in the email.
-    return render(request, "registration/thanks.html", {"meeting": meeting, "email": email})
+    # The same page for a new and an already registered address: it repeats what was typed, never what is stored.
+    return render(request, "registration/thanks.html", {"meeting": meeting, **context})
+
+
+class _LinkOfErasedRegistration(Exception):
+    """The token was an erased registration's manage link."""
 
 
 def _registration_for_token(token):
     registration = registration_get_by_token(token=token)
     if registration is None:
+        if registration_erased_by_token(token=token):
+            raise _LinkOfErasedRegistration
         raise Http404(_("This link is not valid. Please use the latest link from your email."))
     return registration
+
+
+def _erased_link_answered(view):
+    """The view, except that the link of an erased registration says so (410) rather than "not valid" (walk F1.17).
+
+    Only that registration's own last link is recognised (by its fingerprint): any other token, guessed
+    or superseded, gets the page of every unknown address, and the page names nothing of the registration.
+    """
+
+    @functools.wraps(view)
+    def answered(request, token, *args, **kwargs):
+        try:
+            return view(request, token, *args, **kwargs)
+        except _LinkOfErasedRegistration:
+            return render(request, "registration/erased_link.html", status=410)
+
+    return answered
 
 
 def _use_registration_language(request, registration):
@@ -163,6 +169,7 @@ def _registration_from_link(request, token):
 
 
 @never_cache
+@_erased_link_answered
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
     registration = _registration_from_link(request, token)
@@ -190,8 +197,18 @@ def _manage_page(request, registration, *, form, status=200):
         # Only an active registration, and only from the set time (`joining_for`).
         "joining": joining_for(registration=registration, at=timezone.now()),
         "place_offer": registration.place_offers.filter(closed_at__isnull=True, expires_at__gt=timezone.now()).first(),
+        **_floor_context(registration),
     }
     return render(request, "registration/manage.html", context, status=status)
+
+
+def _floor_context(registration):
+    """The organisers' answer to a request to take the floor, and the speaker's place, as the email told it."""
+    if not registration.wishes_to_speak:
+        return {}
+    decision = FloorDecision.objects.filter(registration=registration).first()
+    accepted = decision is not None and decision.decision == FloorDecision.Decision.ACCEPTED
+    return {"floor_decision": decision, "floor_place": floor_place(registration=registration) if accepted else None}
 
 
 def _manage_post(request, registration):
@@ -249,6 +266,7 @@ def _tell_what_was_saved(request, result: services.RegistrationUpdate):
 
 
 @never_cache
+@_erased_link_answered
 @require_POST
 def take_place(request, token):
     registration = _registration_from_link(request, token)
@@ -260,6 +278,7 @@ def take_place(request, token):
 
 
 @never_cache
+@_erased_link_answered
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
     registration = _registration_from_link(request, token)
@@ -287,6 +306,7 @@ def cancel(request, token):
 
 
 @never_cache
+@_erased_link_answered
 @require_POST
 def restore(request, token):
     registration = _registration_from_link(request, token)
@@ -313,6 +333,7 @@ def restore(request, token):
 
 
 @never_cache
+@_erased_link_answered
 @require_http_methods(["GET", "POST"])
 def erase(request, token):
     registration = _registration_from_link(request, token)

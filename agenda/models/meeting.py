@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 
 def validate_time_zone(value):
@@ -179,6 +179,18 @@ class Meeting(models.Model):
 
     def is_registration_open(self, now=None):
         return (now or timezone.now()) < self.registration_closes_at
+
+    def format_text(self) -> str:
+        """The format said once: a platform named "Virtual web-conferencing platform" already says virtual."""
+        format_name = str(self.get_format_display())
+        if not self.platform:
+            return format_name
+        if format_name.lower() in self.platform.lower():
+            return self.platform
+        return pgettext("a meeting's format and its platform", "%(format)s (%(platform)s)") % {
+            "format": format_name,
+            "platform": self.platform,
+        }
 
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:

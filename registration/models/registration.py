@@ -96,6 +96,11 @@ class Registration(models.Model):
     manage_token = models.CharField(
         _("manage token"), max_length=64, unique=True, default=new_manage_token, editable=False
     )
+    # The erased registration's last manage token, as a fingerprint: its link can say "erased" (walk F1.17)
+    # while opening nothing, and any other token still gets the page every unknown token gets.
+    erased_link_digest = models.CharField(
+        _("fingerprint of the erased manage link"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
 
     # About you

@@ -99,6 +99,8 @@ class Dashboard:
     attendance_summary: list[Row]
     accessibility: list[Row] = field(default_factory=list)  # values are SafeCounts
     per_day: list[Row] = field(default_factory=list)
+    # Of the counted, those whose personal data were removed: they stay in the counts (walk F3.6).
+    erased: int = 0
 
     @property
     def status_rows(self) -> list[Row]:
@@ -262,6 +264,7 @@ def _answer_totals(counted: QuerySet) -> dict:
             for value in answers
         },
         **{f"access__{name}": Count("pk", filter=need) for name, need in ACCESSIBILITY_NEEDS.items()},
+        erased=Count("pk", filter=Q(anonymised_at__isnull=False)),
     )
 
 
@@ -321,4 +324,5 @@ def dashboard_get(*, meeting: Meeting) -> Dashboard:
         attendance_summary=attendance_summary,
         accessibility=_accessibility(answer_totals, gender_by_category.total),
         per_day=_per_day(meeting, registrations),
+        erased=answer_totals["erased"],
     )

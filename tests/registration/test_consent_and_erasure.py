@@ -209,8 +209,9 @@ def test_erase_from_the_manage_page_anonymises_at_once_keeps_counts_and_empties_
     assert (registration.first_name, registration.last_name, registration.questions) == ("", "", "")
     assert (registration.gender, registration.age_group, registration.diversity_consent_at) == ("", "", None)
     assert registration.email == f"anonymised-{registration.pk}@invalid"
-    assert client.get(manage_url).status_code == 404
-    assert client.post(erase_url).status_code == 404
+    # The old link opens nothing; it says the registration was erased (walk F1.17).
+    assert client.get(manage_url).status_code == 410
+    assert client.post(erase_url).status_code == 410
     assert _counts(meeting) == before
     assert not OutgoingEmail.objects.filter(registration=registration).exists()
     assert not OutgoingEmail.objects.filter(body_text__contains="Ђорђе").exists()

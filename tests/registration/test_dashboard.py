@@ -6,10 +6,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from registration.models import Registration
 from registration.reports.dashboard import dashboard_get
 from registration.reports.disclosure import SafeCount, counts_protect
+from registration.retention import registrations_anonymise
 from tests.factories import MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
 
@@ -282,3 +284,16 @@ def test_dashboard_page_runs_as_many_queries_for_1000_registrations_as_for_10(cl
     bulk(990, 10)
 
     assert queries() == few
+
+
+def test_dashboard_says_how_many_of_the_counted_were_erased(client, known):
+    # Walk F3.6: erased registrations stay in the counts, and the dashboard says how many they are.
+    erased = Registration.objects.filter(meeting=known, status=Registration.Status.ACTIVE).first()
+    registrations_anonymise(pks=[erased.pk], now=timezone.now())
+    client.force_login(user_create(username="organiser", group=ORGANISERS, in_every_team=True))
+
+    content = client.get(DASHBOARD).content.decode()
+
+    assert dashboard_get(meeting=known).counted == 11
+    assert dashboard_get(meeting=known).erased == 1
+    assert "Of these, <strong>1</strong> was erased" in content

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from registration import moderation
 from registration.models import OutgoingEmail, Registration
-from registration.views import RESULT_COOKIE, RESULT_COOKIE_SALT
+from registration.thanks import RESULT_COOKIE, RESULT_COOKIE_SALT
 from tests.factories import MeetingFactory, RegistrationFactory
 from tests.registration.roles import ORGANISERS, user_create
 
@@ -47,8 +47,14 @@ def test_register_new_and_already_registered_address_get_the_same_answer(registe
     assert {key: new_cookie[key] for key in ("path", "max-age", "httponly", "samesite")} == {
         key: known_cookie[key] for key in ("path", "max-age", "httponly", "samesite")
     }
-    assert _cookie_payload(new_cookie) == {"email": "someone.new@example.org"}
-    assert _cookie_payload(known_cookie) == {"email": "Known.Delegate@EXAMPLE.org"}
+    # Each cookie holds the address and answers typed, the same for both, never what was stored.
+    new_payload, known_payload = _cookie_payload(new_cookie), _cookie_payload(known_cookie)
+    assert new_payload["email"] == "someone.new@example.org"
+    assert known_payload["email"] == "Known.Delegate@EXAMPLE.org"
+    assert new_payload["typed"] == known_payload["typed"]
+    assert set(new_payload) == {"email", "typed"}
+    assert "Original" not in known_page
+    assert form_data["first_name"] in known_page
 
 
 def test_thanks_with_an_old_cookie_holding_an_id_shows_no_registration(client, meeting):

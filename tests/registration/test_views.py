@@ -300,7 +300,7 @@ def test_cancel_keeps_the_registration_with_cancelled_status(client, meeting):
     assert registration.status == Registration.Status.CANCELLED
     page = client.get(response["Location"]).content.decode()
     assert "Cancelled" in page
-    assert "Register again" in page
+    assert "Restore my registration" in page
 
 
 def test_privacy_notice_says_what_who_how_long_and_contact(client, meeting):
