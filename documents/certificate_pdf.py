@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from documents.certificates import CertificateRefused, certificate_issue
 from documents.models import Certificate
 from documents.participants import meeting_dates
 from registration.collation import site_language
@@ -76,3 +77,13 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
         line(_("Verification code: %(code)s") % {"code": certificate.code}, 11, "B", space=1)
         line(_("Check it at %(url)s") % {"url": certificate_verify_url(certificate)}, 9, space=0)
     return bytes(pdf.output())
+
+
+def certificate_attachment(email) -> tuple[str, bytes, str] | None:
+    """The reader's certificate as a PDF for an email carrying it (a follow-up message), or None if they have none."""
+    try:
+        certificate = certificate_issue(registration=email.registration)
+    except CertificateRefused:
+        return None
+    name = f"certificate-{email.registration.meeting.slug}.pdf"
+    return name, certificate_pdf(certificate=certificate), "application/pdf"

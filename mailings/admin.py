@@ -61,6 +61,7 @@ class MailingForm(forms.ModelForm):
             "countries",
             "listening_languages",
             "speakers",
+            "attach_certificates",
         )
         widgets = {"listening_languages": forms.CheckboxSelectMultiple}
 
@@ -77,7 +78,17 @@ class MailingAdmin(MeetingScopedAdminMixin, TranslationAdmin):
         (None, {"fields": ("meeting", "subject", "body")}),
         (
             _("Recipients"),
-            {"fields": ("audience", "statuses", "categories", "countries", "listening_languages", "speakers")},
+            {
+                "fields": (
+                    "audience",
+                    "statuses",
+                    "categories",
+                    "countries",
+                    "listening_languages",
+                    "speakers",
+                    "attach_certificates",
+                )
+            },
         ),
     )
     sent_fields = ("status", "recipients_count", "sent_by", "sent_at", "progress", "created_by", "created_at")

@@ -41,6 +41,14 @@ class Mailing(models.Model):
         InterpretationLanguage, blank=True, related_name="+", verbose_name=_("listening languages")
     )
     speakers = models.CharField(_("taking the floor"), max_length=10, choices=Speakers.choices, blank=True)
+    attach_certificates = models.BooleanField(
+        _("attach each attendee's certificate of participation"),
+        default=False,
+        help_text=_(
+            "Only for a message to those who attended, once the certificates are released: each recipient who "
+            "attended long enough gets their certificate as a PDF. The test sent to you carries none."
+        ),
+    )
     subject = models.CharField(
         _("subject"), max_length=200, help_text=_("The meeting's short name is put in front, in brackets.")
     )

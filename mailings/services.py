@@ -22,6 +22,8 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from documents.apps import CERTIFICATE_ATTACHMENT
+from documents.certificates import certificate_policy_get
 from registration.mail import outbox
 from registration.mail.emails import (
     BLANK_LINES,
@@ -138,6 +140,12 @@ def mailing_send_refusal(*, mailing: Mailing, now: datetime.datetime) -> str:
         return _("Write the English subject and message: it is read by everyone whose language has no text.")
     if mailing.is_follow_up and mailing.meeting.ends_at > now:
         return _("A message to those who attended or did not can be sent only once the meeting has ended.")
+    if mailing.attach_certificates:
+        if mailing.audience != Mailing.Audience.ATTENDED:
+            return _("Certificates of participation go only with a message to those who attended.")
+        policy = certificate_policy_get(meeting=mailing.meeting)
+        if policy is None or policy.released_at is None:
+            return _("Release the certificates of participation first (The meeting's documents, Certificates).")
     return ""
 
 
@@ -206,6 +214,7 @@ def mailing_emails_write(*, mailing_id: int) -> int:
                     body_text=rendered.text,
                     body_html=rendered.html,
                     message_id=message_ids.new(),
+                    attachment=CERTIFICATE_ATTACHMENT if mailing.attach_certificates else "",
                 )
             )
         OutgoingEmail.objects.bulk_create(emails, batch_size=BATCH_SIZE)

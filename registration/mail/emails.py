@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from collections.abc import Callable
 from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Any
 
@@ -305,7 +306,23 @@ def email_message_build(*, email: OutgoingEmail) -> EmailMultiAlternatives:
         message.attach_alternative(email.body_html, "text/html")
     if email.attach_calendar:
         _calendar_attach(message=message, email=email)
+    if email.attachment:
+        made = ATTACHMENT_MAKERS[email.attachment](email)
+        if made is not None:
+            message.attach(*made)
     return message
+
+
+# What an email's `attachment` names, made when it is sent (file name, content, type), or None when its reader
+# has none. Filled by the apps that make such files (documents: "certificate"), which registration never imports.
+ATTACHMENT_MAKERS: dict[str, Callable[[OutgoingEmail], tuple[str, bytes, str] | None]] = {}
+
+
+def email_attachment_register(*, name: str, make: Callable[[OutgoingEmail], tuple[str, bytes, str] | None]) -> None:
+    """Say how the attachment `name` is made for an email; each name once."""
+    if name in ATTACHMENT_MAKERS:
+        raise ValueError(f"attachment {name!r} is registered already")
+    ATTACHMENT_MAKERS[name] = make
 
 
 def _calendar_attach(*, message: EmailMultiAlternatives, email: OutgoingEmail) -> None:

@@ -93,6 +93,12 @@ class OutgoingEmail(models.Model):
     body_text = models.TextField(_("plain text"))
     body_html = models.TextField(_("HTML"), blank=True)
     attach_calendar = models.BooleanField(_("attach the meeting's .ics"), default=False)
+    attachment = models.CharField(
+        _("attachment made when sent"),
+        max_length=20,
+        blank=True,
+        help_text=_("A file made for its reader at the moment the email goes out, such as their certificate."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

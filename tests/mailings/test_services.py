@@ -1,13 +1,16 @@
 """Messages to registrants: who gets them, in which language, exactly once, and the follow-up's rule."""
 
 import datetime
+import io
 
 import pytest
 from django.core import mail as django_mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
+from pypdf import PdfReader
 
+from documents.certificates import certificate_policy_save
 from mailings import selectors, services
 from mailings.models import Mailing, MailingRecipient
 from registration.models import FloorDecision, OutgoingEmail, Registration
@@ -208,3 +211,53 @@ def test_mailing_names_no_one_whose_typed_name_holds_a_link(mailing, meeting, dj
     for text in (preview.text, preview.html, message.subject, message.body, message.alternatives[0][0]):
         assert "evil" not in text
     assert "The revised agenda is online." in message.body
+
+
+# Certificates of participation sent with the follow-up (issue 23).
+
+
+def _attended(registration, minutes):
+    from registration.models import Attendance
+
+    Attendance.objects.create(
+        meeting=registration.meeting, registration=registration, person_key=registration.email, minutes=minutes
+    )
+
+
+def test_follow_up_to_attendees_carries_each_qualifying_attendees_own_certificate(
+    mailing, readers, django_capture_on_commit_callbacks
+):
+    certificate_policy_save(meeting=mailing.meeting, minimum_minutes=60, released=True)
+    _attended(readers["fr"], 90)
+    _attended(readers["en"], 20)  # attended, but not long enough for a certificate
+    mailing.audience = Mailing.Audience.ATTENDED
+    mailing.attach_certificates = True
+    mailing.save()
+    after = mailing.meeting.ends_at + datetime.timedelta(days=1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mailing_send(mailing=mailing, user=None, now=after)
+
+    (french,) = _to(readers["fr"].email)
+    (english,) = _to(readers["en"].email)
+    ((name, content, mimetype),) = french.attachments
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert (name, mimetype) == (f"certificate-{mailing.meeting.slug}.pdf", "application/pdf")
+    assert "Claire" in text
+    assert "Smith" not in text
+    assert english.attachments == []
+
+
+@pytest.mark.parametrize("released", [True, False])
+def test_certificates_go_only_with_a_message_to_attendees_once_released(mailing, readers, released):
+    certificate_policy_save(meeting=mailing.meeting, minimum_minutes=60, released=released)
+    mailing.attach_certificates = True
+    mailing.audience = Mailing.Audience.REGISTRANTS if released else Mailing.Audience.ATTENDED
+    mailing.save()
+    after = mailing.meeting.ends_at + datetime.timedelta(days=1)
+
+    with pytest.raises(ValidationError, match=r"Certificates of participation go only|Release the certificates"):
+        services.mailing_send(mailing=mailing, user=None, now=after)
+
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.DRAFT
