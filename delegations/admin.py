@@ -11,11 +11,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agenda.admin_scope import MeetingScopedAdminMixin
-from agenda.selectors import meetings_for_user
+from agenda.selectors import meeting_for_user_chosen
 from delegations import credentials, review, selectors, services
 from delegations.models import Delegation, Entity, FocalPoint, Member, MemberCap
-from registration.models import Registration
-from registration.reports.disclosure import counts_protect
 
 
 class FocalPointInline(admin.TabularInline):
@@ -214,8 +212,11 @@ class DelegationAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
     def _meeting_chosen(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        meetings = meetings_for_user(request.user).order_by("-starts_at")
-        meeting = meetings.filter(pk=request.GET.get("meeting") or 0).first() or meetings.first()
+        # The registrations dashboard's choice: the meeting being prepared unless one is asked for by id,
+        # and another team's meeting (or an id that is not a number) answers 404.
+        meetings, meeting = meeting_for_user_chosen(
+            user=request.user, meeting_id=request.GET.get("meeting"), upcoming_first=True
+        )
         if meeting is None:
             raise Http404("No meeting.")
         return meetings, meeting
@@ -240,11 +241,5 @@ class DelegationAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
             "delegations": selectors.delegations_for_meeting(meeting=meeting),
         }
         if request.user.has_perm("registration.view_diversity_answers"):
-            counts = selectors.delegates_by_gender(meeting=meeting)
-            labels = [label for _value, label in Registration.Gender.choices]
-            labels.append(_("Not answered"))
-            context["by_gender"] = [
-                (_("Heads of delegation"), list(zip(labels, counts_protect(counts["heads"]), strict=True))),
-                (_("Other delegates"), list(zip(labels, counts_protect(counts["delegates"]), strict=True))),
-            ]
+            context["by_gender"] = selectors.delegates_by_gender(meeting=meeting)
         return render(request, "delegations/admin/dashboard.html", context)
