@@ -99,9 +99,10 @@ def test_dashboard_totals_by_status_and_category(known):
         ("Pending approval", 1),
         ("Declined", 0),
         ("Cancelled", 1),
+        ("On the waiting list", 0),
     ]
     lines = {line["key"]: line for line in dashboard.status_by_category.lines}
-    assert lines[Category.MEMBER_STATE]["counts"] == [8, 1, 0, 1]
+    assert lines[Category.MEMBER_STATE]["counts"] == [8, 1, 0, 1, 0]
     assert lines[Category.CIVIL_SOCIETY]["total"] == 3
     assert dashboard.status_by_category.total == 13
     assert dashboard.counted == 11
