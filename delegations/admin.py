@@ -1,5 +1,6 @@
 """The secretariat's side: focal points named per State or organisation, caps, and each delegation's review."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -14,6 +15,7 @@ from agenda.admin_scope import MeetingScopedAdminMixin
 from agenda.selectors import meeting_for_user_chosen
 from delegations import credentials, review, selectors, services
 from delegations.models import Delegation, Entity, FocalPoint, Member, MemberCap
+from registration.models import Registration
 
 
 class FocalPointInline(admin.TabularInline):
@@ -23,8 +25,36 @@ class FocalPointInline(admin.TabularInline):
     readonly_fields = ("invited_at",)
 
 
+class EntityAdminForm(forms.ModelForm):
+    """The State's or organisation's entry, each mistake named beside its field rather than as a broken constraint."""
+
+    class Meta:
+        model = Entity
+        fields = ("kind", "country", "name", "category")
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, name, country = cleaned.get("kind"), (cleaned.get("name") or "").strip(), cleaned.get("country")
+        others = Entity.objects.exclude(pk=self.instance.pk)
+        if kind == Entity.Kind.MEMBER_STATE:
+            # A State's category is its government's; its name is the country's UN name.
+            cleaned["name"], cleaned["category"] = "", Registration.Category.MEMBER_STATE
+            if country and others.filter(kind=kind, country=country).exists():
+                self.add_error("country", _("This Member State is already on the list: add its focal points there."))
+        elif kind == Entity.Kind.ORGANISATION:
+            if not name:
+                self.add_error("name", _("Give the organisation's name."))
+            elif others.filter(kind=kind, name__iexact=name).exists():
+                self.add_error("name", _("This organisation is already on the list: add its focal points there."))
+            if cleaned.get("category") == Registration.Category.MEMBER_STATE:
+                self.add_error("category", _("Choose the organisation's own category, not a government's."))
+        return cleaned
+
+
 @admin.register(Entity)
 class EntityAdmin(admin.ModelAdmin):
+    form = EntityAdminForm
+    fields = ("kind", "country", "name", "category")
     list_display = ("__str__", "kind", "country", "category")
     list_filter = ("kind", "category")
     search_fields = ("name", "country", "focal_points__email", "focal_points__name")
@@ -140,11 +170,19 @@ class DelegationAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Verify the credentials of the selected delegations"))
     def verify_credentials(self, request, queryset):
         self._review_allowed(request)
+        verified = []
         for delegation in queryset:
             try:
                 review.delegation_credentials_verify(delegation=delegation, now=timezone.now())
             except ValidationError as error:
                 self.message_user(request, f"{delegation.entity}: {error.messages[0]}", messages.ERROR)
+            else:
+                verified.append(str(delegation.entity))
+        if verified:
+            # Said, so the officer knows the next step (Confirm) is open for these.
+            self.message_user(
+                request, _("Credentials verified: %(names)s.") % {"names": ", ".join(verified)}, messages.SUCCESS
+            )
 
     @admin.action(description=_("Confirm the selected delegations and email their members"))
     def confirm(self, request, queryset):
