@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from django_countries import countries
 from modeltranslation.admin import TranslationAdmin
 
 from agenda.admin_scope import MeetingScopedAdminMixin
+from registration.countries import country_field_choices
 from registration.models import Registration
 
 from .models import Mailing
@@ -43,7 +43,8 @@ class MailingForm(forms.ModelForm):
     )
     countries = forms.MultipleChoiceField(
         label=_("Countries"),
-        choices=countries,
+        # The site's own list (UN names, "Other"), the one the registrations' country is chosen from.
+        choices=country_field_choices,
         required=False,
         help_text=_("Leave empty for every country."),
     )
