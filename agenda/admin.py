@@ -14,6 +14,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
@@ -37,6 +38,7 @@ from agenda.models import (
     NoteSection,
     Roundtable,
     Speaker,
+    StakeholderCategory,
     validate_meeting_slug,
 )
 from agenda.team_autocomplete import team_candidates
@@ -118,6 +120,7 @@ class MeetingAdmin(MeetingScopedAdminMixin, TranslationAdmin):
                     "requires_approval",
                     "capacity",
                     "place_offer_days",
+                    "focal_point_categories",
                     "asks_diversity",
                     "asks_accessibility",
                     "asks_to_take_the_floor",
@@ -145,6 +148,18 @@ class MeetingAdmin(MeetingScopedAdminMixin, TranslationAdmin):
         ),
         (_("Record"), {"fields": ("updated_at",)}),
     )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "focal_point_categories":
+            # Ticked from the list, so only a category the form offers can be stored.
+            return forms.TypedMultipleChoiceField(
+                label=capfirst(db_field.verbose_name),
+                help_text=db_field.help_text,
+                choices=StakeholderCategory.choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "team":

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from agenda import selectors
 from agenda.cache import cached_page
 from agenda.calendar import meeting_ical
+from agenda.models import StakeholderCategory
 
 
 def _list_changes(request):
@@ -48,6 +49,10 @@ def meeting_detail(request, slug):
         "key_dates": list(meeting.key_dates.all()),
         "languages": list(meeting.interpretation_languages.all()),
         "registration_open": meeting.is_registration_open(),
+        # The public form refuses them (registration/rules.py): the page says so before anyone fills it in.
+        "focal_point_categories": [
+            label for value, label in StakeholderCategory.choices if value in meeting.focal_point_categories
+        ],
     }
     return render(request, "agenda/meeting_detail.html", context)
 

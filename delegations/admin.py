@@ -1,5 +1,6 @@
 """The secretariat's side: focal points named per State or organisation, caps, and each delegation's review."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -11,11 +12,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agenda.admin_scope import MeetingScopedAdminMixin
-from agenda.selectors import meetings_for_user
+from agenda.selectors import meeting_for_user_chosen
 from delegations import credentials, review, selectors, services
 from delegations.models import Delegation, Entity, FocalPoint, Member, MemberCap
 from registration.models import Registration
-from registration.reports.disclosure import counts_protect
 
 
 class FocalPointInline(admin.TabularInline):
@@ -25,8 +25,36 @@ class FocalPointInline(admin.TabularInline):
     readonly_fields = ("invited_at",)
 
 
+class EntityAdminForm(forms.ModelForm):
+    """The State's or organisation's entry, each mistake named beside its field rather than as a broken constraint."""
+
+    class Meta:
+        model = Entity
+        fields = ("kind", "country", "name", "category")
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, name, country = cleaned.get("kind"), (cleaned.get("name") or "").strip(), cleaned.get("country")
+        others = Entity.objects.exclude(pk=self.instance.pk)
+        if kind == Entity.Kind.MEMBER_STATE:
+            # A State's category is its government's; its name is the country's UN name.
+            cleaned["name"], cleaned["category"] = "", Registration.Category.MEMBER_STATE
+            if country and others.filter(kind=kind, country=country).exists():
+                self.add_error("country", _("This Member State is already on the list: add its focal points there."))
+        elif kind == Entity.Kind.ORGANISATION:
+            if not name:
+                self.add_error("name", _("Give the organisation's name."))
+            elif others.filter(kind=kind, name__iexact=name).exists():
+                self.add_error("name", _("This organisation is already on the list: add its focal points there."))
+            if cleaned.get("category") == Registration.Category.MEMBER_STATE:
+                self.add_error("category", _("Choose the organisation's own category, not a government's."))
+        return cleaned
+
+
 @admin.register(Entity)
 class EntityAdmin(admin.ModelAdmin):
+    form = EntityAdminForm
+    fields = ("kind", "country", "name", "category")
     list_display = ("__str__", "kind", "country", "category")
     list_filter = ("kind", "category")
     search_fields = ("name", "country", "focal_points__email", "focal_points__name")
@@ -142,11 +170,19 @@ class DelegationAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Verify the credentials of the selected delegations"))
     def verify_credentials(self, request, queryset):
         self._review_allowed(request)
+        verified = []
         for delegation in queryset:
             try:
                 review.delegation_credentials_verify(delegation=delegation, now=timezone.now())
             except ValidationError as error:
                 self.message_user(request, f"{delegation.entity}: {error.messages[0]}", messages.ERROR)
+            else:
+                verified.append(str(delegation.entity))
+        if verified:
+            # Said, so the officer knows the next step (Confirm) is open for these.
+            self.message_user(
+                request, _("Credentials verified: %(names)s.") % {"names": ", ".join(verified)}, messages.SUCCESS
+            )
 
     @admin.action(description=_("Confirm the selected delegations and email their members"))
     def confirm(self, request, queryset):
@@ -214,8 +250,11 @@ class DelegationAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
     def _meeting_chosen(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        meetings = meetings_for_user(request.user).order_by("-starts_at")
-        meeting = meetings.filter(pk=request.GET.get("meeting") or 0).first() or meetings.first()
+        # The registrations dashboard's choice: the meeting being prepared unless one is asked for by id,
+        # and another team's meeting (or an id that is not a number) answers 404.
+        meetings, meeting = meeting_for_user_chosen(
+            user=request.user, meeting_id=request.GET.get("meeting"), upcoming_first=True
+        )
         if meeting is None:
             raise Http404("No meeting.")
         return meetings, meeting
@@ -240,11 +279,5 @@ class DelegationAdmin(MeetingScopedAdminMixin, admin.ModelAdmin):
             "delegations": selectors.delegations_for_meeting(meeting=meeting),
         }
         if request.user.has_perm("registration.view_diversity_answers"):
-            counts = selectors.delegates_by_gender(meeting=meeting)
-            labels = [label for _value, label in Registration.Gender.choices]
-            labels.append(_("Not answered"))
-            context["by_gender"] = [
-                (_("Heads of delegation"), list(zip(labels, counts_protect(counts["heads"]), strict=True))),
-                (_("Other delegates"), list(zip(labels, counts_protect(counts["delegates"]), strict=True))),
-            ]
+            context["by_gender"] = selectors.delegates_by_gender(meeting=meeting)
         return render(request, "delegations/admin/dashboard.html", context)

@@ -1,13 +1,18 @@
 """Reads for delegations: what a focal point may see, the secretariat's lists and the dashboard's counts."""
 
+from collections import Counter, defaultdict
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Meeting
 from delegations.models import Delegation, FocalPoint, Member
 from registration.countries import country_name, unece_codes
 from registration.models import Registration
+from registration.reports.dashboard import COUNTED_STATUS, NO_ANSWER, gender_table_protect
+from registration.reports.disclosure import SafeCrossTable
 
 
 def delegations_for_focal_points(*, focal_points: list[FocalPoint]) -> QuerySet[Delegation]:
@@ -80,13 +85,17 @@ def states_covered(*, meeting: Meeting, language: str) -> tuple[list[str], int]:
     return sorted(country_name(code, language) for code in codes & unece), len(unece)
 
 
-def delegates_by_gender(*, meeting: Meeting) -> dict[str, list[int]]:
-    """Heads of delegation and other delegates by gender, confirmed members only, as raw counts for `counts_protect`."""
-    genders = [value for value, _label in Registration.Gender.choices] + [""]
-    counts = {"heads": [0] * len(genders), "delegates": [0] * len(genders)}
-    rows = Member.objects.filter(
-        delegation__meeting=meeting, withdrawn_at=None, confirmed_at__isnull=False, registration__anonymised_at=None
+def delegates_by_gender(*, meeting: Meeting) -> SafeCrossTable:
+    """Heads of delegation and other delegates by gender: confirmed members still registered, as the registrations'
+    dashboard counts people (active registrations), with small groups hidden by the one disclosure rule."""
+    rows = [("heads", _("Heads of delegation")), ("delegates", _("Other delegates"))]
+    cells: dict[str, Counter] = defaultdict(Counter)
+    members = Member.objects.filter(
+        delegation__meeting=meeting,
+        withdrawn_at=None,
+        confirmed_at__isnull=False,
+        registration__status=COUNTED_STATUS,
     ).values_list("role", "registration__gender")
-    for role, gender in rows:
-        counts["heads" if role == Member.Role.HEAD else "delegates"][genders.index(gender or "")] += 1
-    return counts
+    for role, gender in members:
+        cells["heads" if role == Member.Role.HEAD else "delegates"][gender or NO_ANSWER] += 1
+    return gender_table_protect(rows=rows, cells=cells)

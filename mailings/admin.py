@@ -44,6 +44,7 @@ class MailingForm(forms.ModelForm):
     countries = forms.MultipleChoiceField(
         label=_("Countries"),
         # The registration form's own list (UN names in the organiser's language), which is what registrations store.
+        # The site's own list (UN names, "Other"), the one the registrations' country is chosen from.
         choices=country_field_choices,
         required=False,
         help_text=_("Leave empty for every country."),

@@ -1,10 +1,48 @@
-"""The form's words beside its labels: each field's short name in the error summary, and when a field applies."""
+"""The form's words beside its labels: each field's short name in the error summary, when a field applies, and the
+note for those who register through their focal point."""
 
+from crispy_forms.layout import HTML, Div
 from django import forms
 from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext_lazy as _
 
-from registration.rules import conditionally_required_fields
+from registration.countries import COUNTRY_OTHER
+from registration.models import Registration
+from registration.rules import STAKEHOLDER_CATEGORIES, conditionally_required_fields, focal_point_message
+
+# Fields shown only when an earlier answer makes them apply (the page's script reads these attributes).
+SHOWN_WHEN = {
+    "category_other": {"data_show_when_category": Registration.Category.OTHER},
+    "country_other": {"data_show_when_country": COUNTRY_OTHER},
+    "imrf_attendance_level": {"data_show_when_category": Registration.Category.MEMBER_STATE},
+    "accreditation_route": {"data_show_when_category": " ".join(STAKEHOLDER_CATEGORIES)},
+    "gender_self_description": {"data_show_when_gender": Registration.Gender.NON_BINARY},
+    "intervention_group": {"data_show_when_coordination": Registration.Coordination.GROUP},
+}
+# Shown together, only to those who wish to speak.
+SPEAKING_FIELDS = ("intervention_topic", "intervention_coordination", "intervention_group")
+
+
+def shown_when(name):
+    """The field, wrapped in what tells the page's script when it applies."""
+    return Div(name, **SHOWN_WHEN[name]) if name in SHOWN_WHEN else name
+
+
+def focal_point_note(meeting) -> HTML:
+    """The note shown once a category the meeting registers through focal points is chosen (`rules.focal_point_only`).
+
+    Hidden until the page's script shows it, and announced as it appears; without the script it stays hidden,
+    and the rules refuse the category with the same words beside the field.
+    """
+    return HTML(
+        format_html(
+            '<div aria-live="polite"><p class="alert alert-info" id="focal-point-note" hidden'
+            ' data-show-when-category="{}">{}</p></div>',
+            " ".join(meeting.focal_point_categories),
+            focal_point_message(meeting=meeting),
+        )
+    )
+
 
 # The error summary names each field shortly: a label that is a sentence or a question ("I have read
 # the privacy notice… as it describes.") would run into the summary's colon (". :", "? :").

@@ -17,9 +17,16 @@ from agenda.cache import Built, cached
 from agenda.models import InterpretationLanguage, Meeting
 from registration.countries import COUNTRY_OTHER, unece_member_states
 from registration.countries import country_choices as all_country_choices
-from registration.form_labels import field_words_apply, radio_errors_describe, summary_label
+from registration.form_labels import (
+    SPEAKING_FIELDS,
+    field_words_apply,
+    focal_point_note,
+    radio_errors_describe,
+    shown_when,
+    summary_label,
+)
 from registration.models import Registration
-from registration.rules import CONSENT_BOX, STAKEHOLDER_CATEGORIES, RuleCheck, registration_rules_check
+from registration.rules import CONSENT_BOX, RuleCheck, registration_rules_check
 from registration.sections import PARTICIPANT_FIELDS, sections_for_meeting
 
 
@@ -62,23 +69,6 @@ def _privacy_label(meeting):
         ),
         url=reverse("registration:privacy", args=[meeting.slug]),
     )
-
-
-# Fields shown only when an earlier answer makes them apply (the page's script reads these attributes).
-SHOWN_WHEN = {
-    "category_other": {"data_show_when_category": Registration.Category.OTHER},
-    "country_other": {"data_show_when_country": COUNTRY_OTHER},
-    "imrf_attendance_level": {"data_show_when_category": Registration.Category.MEMBER_STATE},
-    "accreditation_route": {"data_show_when_category": " ".join(STAKEHOLDER_CATEGORIES)},
-    "gender_self_description": {"data_show_when_gender": Registration.Gender.NON_BINARY},
-    "intervention_group": {"data_show_when_coordination": Registration.Coordination.GROUP},
-}
-# Shown together, only to those who wish to speak.
-SPEAKING_FIELDS = ("intervention_topic", "intervention_coordination", "intervention_group")
-
-
-def _shown_when(name):
-    return Div(name, **SHOWN_WHEN[name]) if name in SHOWN_WHEN else name
 
 
 def listening_languages(meeting: Meeting) -> list[InterpretationLanguage]:
@@ -323,9 +313,11 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
             items.append(CONSENT_BOX)
         for name in section.fields:
             if name == SPEAKING_FIELDS[0]:
-                items.append(Div(*(_shown_when(field) for field in SPEAKING_FIELDS), data_show_when_speaking="true"))
+                items.append(Div(*(shown_when(field) for field in SPEAKING_FIELDS), data_show_when_speaking="true"))
             elif name not in SPEAKING_FIELDS:
-                items.append(_shown_when(name))
+                items.append(shown_when(name))
+            if name == "category" and self.meeting.focal_point_categories and not self.instance.pk:
+                items.append(focal_point_note(self.meeting))
         return items
 
     def full_clean(self):
@@ -353,6 +345,7 @@ class RegistrationForm(RegistrationRulesMixin, forms.ModelForm):
             data={name: cleaned[name] for name in (*PARTICIPANT_FIELDS, CONSENT_BOX) if name in cleaned},
             meeting=self.meeting,
             instance=self.instance if self.instance.pk else None,
+            self_registration=True,
         )
         return self._rules_apply(check)
 

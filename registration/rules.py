@@ -59,6 +59,20 @@ def registration_email_taken(*, meeting: Meeting, email: str, exclude_pk: int | 
     )
 
 
+def focal_point_only(*, meeting: Meeting, category: str) -> bool:
+    """Whether participants of `category` are nominated by their focal point for `meeting`, not on the public form."""
+    return bool(category) and category in meeting.focal_point_categories
+
+
+def focal_point_message(*, meeting: Meeting) -> str:
+    """What the public form tells a participant whose category registers through its focal point."""
+    return _(
+        "Participants of this category are nominated by their focal point, not registered on this form. Please ask "
+        "your focal point (for a Government, usually at its Permanent Mission) to nominate you; if you do not know "
+        "who it is, write to %(email)s."
+    ) % {"email": meeting.contact_email}
+
+
 def _conditional_fields(values: dict[str, Any]) -> dict[str, tuple[bool, Any]]:
     """Each conditional field: whether it applies to these answers, and the error when it applies but is empty."""
     category = values.get("category")
@@ -108,6 +122,7 @@ def registration_rules_check(
     meeting: Meeting,
     instance: Registration | None = None,
     refuse_taken_email: bool = False,
+    self_registration: bool = False,
     now: datetime.datetime | None = None,
 ) -> RuleCheck:
     """Check and tidy the answers in `data` against the rules of a registration of `meeting`.
@@ -118,6 +133,9 @@ def registration_rules_check(
     stored on `instance`; `diversity_consent_at` is returned whenever those answers are in `data`.
     `refuse_taken_email` is for organisers: the public form must not tell whether an address is
     registered, so there a taken address is answered by email instead (`services.registration_create`).
+    `self_registration` is for participants registering or changing their own registration: a category the
+    meeting registers through focal points is refused (`focal_point_only`), unless it is the one already
+    stored (a delegate whose focal point nominated them changes their own answers).
     """
     values = dict(data)
     errors: dict[str, list[str]] = {}
@@ -128,6 +146,13 @@ def registration_rules_check(
             meeting=meeting, email=values["email"], exclude_pk=exclude_pk
         ):
             errors["email"] = [_("Another registration for this meeting already has this email.")]
+    category = values.get("category")
+    if (
+        self_registration
+        and focal_point_only(meeting=meeting, category=category)
+        and (instance is None or instance.category != category)
+    ):
+        errors["category"] = [focal_point_message(meeting=meeting)]
     for name, (applies, message) in _conditional_fields(values).items():
         if name not in values:
             continue

@@ -68,7 +68,7 @@ def registration_create(
     `registration` is None in the result when the address was already registered.
     """
     registration_open_ensure(meeting=meeting, now=now)
-    check = registration_rules_check(data=data, meeting=meeting, now=now)
+    check = registration_rules_check(data=data, meeting=meeting, self_registration=True, now=now)
     if check.errors:
         raise ValidationError(check.errors)
     values = check.values
@@ -176,7 +176,9 @@ def registration_update(*, registration: Registration, data: dict[str, Any], now
     )
     if registration.is_cancelled:
         raise PermissionDenied(_("A cancelled registration cannot be changed."))
-    check = registration_rules_check(data=data, meeting=registration.meeting, instance=registration, now=now)
+    check = registration_rules_check(
+        data=data, meeting=registration.meeting, instance=registration, self_registration=True, now=now
+    )
     if check.errors:
         raise ValidationError(check.errors)
     data = dict(check.values)

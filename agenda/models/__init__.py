@@ -1,5 +1,6 @@
 """The agenda app's models: the meeting and its schedule, and the concept note's own text."""
 
+from agenda.models.categories import StakeholderCategory
 from agenda.models.concept_note import NoteFootnote, NoteLink, NoteParagraph, NoteSection, note_text_validate
 from agenda.models.meeting import (
     RESERVED_SLUGS,
@@ -33,6 +34,7 @@ __all__ = [
     "NoteSection",
     "Roundtable",
     "Speaker",
+    "StakeholderCategory",
     "note_text_validate",
     "validate_meeting_slug",
     "validate_time_zone",

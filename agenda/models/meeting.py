@@ -112,6 +112,16 @@ class Meeting(models.Model):
         default=3,
         help_text=_("When a place frees, the next on the waiting list is offered it for this many days."),
     )
+    # Codes of `StakeholderCategory`; a list rather than a table of rows, as the meeting's other settings are.
+    focal_point_categories = models.JSONField(
+        _("categories registered by focal points only"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Participants of these categories (for example Member State governments) are nominated by their focal "
+            "point: the public form sends them to it and does not register them."
+        ),
+    )
     introduction = models.TextField(_("introduction"), blank=True)
     purpose = models.TextField(_("purpose"), blank=True)
     topics_intro = models.TextField(_("topics introduction"), blank=True)

@@ -131,6 +131,8 @@ class RegistrationPagesMixin:
             "meeting": meeting,
             "can_view_registrations": self.has_view_permission(request),
             "can_arrange_accessibility": can_arrange_accessibility(request.user),
+            # By name, not by import: the delegations app builds on this one.
+            "can_view_delegations": request.user.has_perm("delegations.view_delegation"),
         }
         if meeting is not None:
             dashboard = dashboard_get(meeting=meeting)

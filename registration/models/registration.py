@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from agenda.models import InterpretationLanguage, Meeting
+from agenda.models import InterpretationLanguage, Meeting, StakeholderCategory
 from registration.countries import country_field_choices
 
 # Named here by the migrations, and used by every model with a secret link.
@@ -47,17 +47,8 @@ class Registration(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         WAITING = "waiting", _("On the waiting list")
 
-    class Category(models.TextChoices):
-        MEMBER_STATE = "member_state", _("Member State government")
-        UN_SYSTEM = "un_system", _("UN system entity")
-        IGO = "igo", _("Other intergovernmental organisation")
-        CIVIL_SOCIETY = "civil_society", _("Civil society / NGO")
-        MIGRANT_DIASPORA = "migrant_diaspora", _("Migrant or diaspora organisation")
-        PRIVATE_SECTOR = "private_sector", _("Employers' organisation or private sector")
-        TRADE_UNION = "trade_union", _("Trade union")
-        ACADEMIA = "academia", _("Academia or research")
-        LOCAL_AUTHORITY = "local_authority", _("Local or regional authority")
-        OTHER = "other", _("Other")
+    # The agenda names them, so a meeting can say which register through their focal points.
+    Category = StakeholderCategory
 
     class AttendanceLevel(models.TextChoices):
         HEAD_OF_STATE = "head_of_state", _("Head of State or Government")

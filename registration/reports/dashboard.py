@@ -118,8 +118,8 @@ DIVERSITY_QUESTIONS = tuple(
 )
 
 
-def _gender_columns():
-    # The gender question is optional: those who left it empty are a column of their own.
+def gender_columns() -> list[tuple[str, str]]:
+    """The gender table's columns on every page: the answers, and those who left the optional question empty."""
     return [*Registration.Gender.choices, (NO_ANSWER, _("No answer"))]
 
 
@@ -133,7 +133,7 @@ def _status_category_gender(registrations: QuerySet) -> tuple[CrossTable, CrossT
     categories = list(Registration.Category.choices)
     return (
         CrossTable(rows=categories, columns=list(Registration.Status.choices), cells=by_status),
-        CrossTable(rows=categories, columns=_gender_columns(), cells=by_gender),
+        CrossTable(rows=categories, columns=gender_columns(), cells=by_gender),
     )
 
 
@@ -144,12 +144,18 @@ def gender_by_category_protect(*, people: QuerySet) -> SafeCrossTable:
     by_gender: dict[str, Counter] = defaultdict(Counter)
     for row in people.values("category", "gender").annotate(n=Count("pk")).order_by():
         by_gender[row["category"]][row["gender"]] += row["n"]
-    return _protect(CrossTable(rows=list(Registration.Category.choices), columns=_gender_columns(), cells=by_gender))
+    return _protect(CrossTable(rows=list(Registration.Category.choices), columns=gender_columns(), cells=by_gender))
 
 
 def states_represented(*, registrations: QuerySet) -> set[str]:
     """The countries whose government has at least one of `registrations`: what "represented" means everywhere."""
     return set(registrations.filter(category=REPRESENTS_ITS_STATE).values_list("country", flat=True).distinct())
+
+
+def gender_table_protect(*, rows: list[tuple[str, str]], cells: dict[str, dict[str, int]]) -> SafeCrossTable:
+    """Gender by any split of the counted people (`rows`, `cells[row][gender]`), small groups hidden by the one rule,
+    for a page of another area (the delegations' dashboard) that shows gender as this dashboard does."""
+    return _protect(CrossTable(rows=rows, columns=gender_columns(), cells=cells))
 
 
 def _protect(table: CrossTable) -> SafeCrossTable:

@@ -157,3 +157,18 @@ def test_concept_note_is_served_from_cache_and_a_filled_link_appears_on_the_next
 
     assert "Whilst recognizing the GCM" in cached.content.decode()
     assert '<a href="https://migrationnetwork.un.org/">UN Migration Network website</a>' in response.content.decode()
+
+
+@pytest.mark.usefixtures("page_cache")
+@pytest.mark.parametrize("path", ["/{slug}/", "/{slug}/agenda/", "/{slug}/register/"])
+def test_page_with_an_unknown_query_string_comes_from_the_cache(client, path, django_assert_num_queries):
+    meeting = MeetingFactory()
+    url = path.format(slug=meeting.slug)
+    client.get(url)
+
+    with django_assert_num_queries(0):
+        response = client.get(url, {"utm_source": "newsletter", "x": "https://evil.example/"})
+
+    assert response.status_code == 200
+    assert "evil.example" not in response.content.decode()
+    assert "utm_source" not in response.content.decode()

@@ -6,11 +6,12 @@ import zoneinfo
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
 from agenda.models import AgendaItem, ImrfSession, KeyDate, Meeting
+from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +121,15 @@ def test_load_imrf_on_postgresql_stores_utc():
         (stored,) = cursor.fetchone()
 
     assert stored == "2022-02-01 08:00"
+
+
+def test_load_imrf_with_an_empty_slug_is_refused_and_the_live_meeting_untouched():
+    meeting = MeetingFactory(title="The live meeting")
+    before = (meeting.starts_at, meeting.title)
+
+    with pytest.raises(CommandError, match="--slug is empty"):
+        call_command("load_imrf", "--slug", "", stdout=io.StringIO())
+
+    meeting.refresh_from_db()
+    assert (meeting.starts_at, meeting.title) == before
+    assert Meeting.objects.count() == 1

@@ -78,6 +78,33 @@ def test_a_team_organiser_switches_approval_on_and_moves_the_deadline(client, ol
     assert ours.title_fr == "Notre réunion"
 
 
+def test_a_team_organiser_sends_government_participants_to_their_focal_points(client, olga, meetings):
+    ours = meetings[0]
+    page = client.get(_change_url(ours))
+    assert 'name="focal_point_categories" value="member_state"' in page.content.decode()
+    data = _form_data(page)
+    data["focal_point_categories"] = ["member_state", "un_system"]
+
+    response = client.post(_change_url(ours), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    ours.refresh_from_db()
+    assert ours.focal_point_categories == ["member_state", "un_system"]
+
+
+def test_a_category_the_form_does_not_offer_is_refused_in_the_meetings_admin(client, olga, meetings):
+    ours = meetings[0]
+    data = _form_data(client.get(_change_url(ours)))
+    data["focal_point_categories"] = ["member_state", "head_of_the_universe"]
+
+    response = client.post(_change_url(ours), data)
+
+    assert response.status_code == 200
+    assert "focal_point_categories" in response.context["adminform"].form.errors
+    ours.refresh_from_db()
+    assert ours.focal_point_categories == []
+
+
 def test_a_team_organiser_cannot_change_the_team_even_by_a_forged_post(client, olga, meetings):
     ours = meetings[0]
     stranger = user_create(username="stranger", group=ORGANISERS)

@@ -149,3 +149,19 @@ def test_register_without_javascript_from_the_cached_page(live_server, new_page,
     cache.clear()
     pages_forget_local()
     assert Registration.objects.get().email == "amina.diallo@example.sn"
+
+
+def test_choosing_a_category_registered_by_focal_points_shows_the_note_at_once(live_server, page, axe_violations):
+    meeting = MeetingFactory(focal_point_categories=["member_state"])
+    page.goto(f"{live_server.url}/{meeting.slug}/register/")
+    note = page.locator("#focal-point-note")
+    expect(note).to_be_hidden()
+
+    page.get_by_label("Stakeholder category").select_option(label="Member State government")
+
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("nominated by their focal point")
+    expect(note).to_contain_text(meeting.contact_email)
+    assert axe_violations(page) == []
+    page.get_by_label("Stakeholder category").select_option(label="Civil society / NGO")
+    expect(note).to_be_hidden()

@@ -39,6 +39,7 @@ def test_roles_migration_creates_the_two_groups_with_their_permissions():
         "export_registrations",
     } <= set(organisers.permissions.values_list("codename", flat=True))
     assert "view_diversity_answers" not in set(organisers.permissions.values_list("codename", flat=True))
+    # Viewers see the dashboards' counts only: no registration, and no delegation, which names people.
     assert list(viewers.permissions.values_list("codename", flat=True)) == ["view_dashboard"]
 
 

@@ -11,13 +11,16 @@ AFTER = ("registration", "0017_countries_by_their_un_names")
 
 
 def _with_registration_at(node):
-    """Registration at `node`, agenda (which it needs) at its latest migration.
-
-    Apps that build on registration's later migrations (messages, delegations) are unapplied on the way
-    down, as Django unapplies every dependant, and the fixture migrates everything back afterwards.
-    """
-    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
-    return [leaf for leaf in leaves if leaf[0] == "agenda"] + [node]
+    """Every other app at its latest migration, registration at `node`; an app built on a later registration
+    (delegations) is left out, so going back to `node` unapplies it and its models are not in the state."""
+    graph = MigrationExecutor(connection).loader.graph
+    registration_then = set(graph.forwards_plan(node))
+    return [
+        leaf
+        for leaf in graph.leaf_nodes()
+        if leaf[0] != "registration"
+        and all(step in registration_then for step in graph.forwards_plan(leaf) if step[0] == "registration")
+    ] + [node]
 
 
 def _migrate(targets):

@@ -1,6 +1,7 @@
 """The dashboard: its numbers against a known set of registrations, small groups hidden, constant queries."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -13,7 +14,8 @@ from registration.reports.dashboard import dashboard_get
 from registration.reports.disclosure import SafeCount, counts_protect
 from registration.retention import registrations_anonymise
 from tests.factories import MeetingFactory, RegistrationFactory
-from tests.registration.roles import ORGANISERS, user_create
+from tests.registration.admin_pages import table_cells
+from tests.registration.roles import ORGANISERS, VIEWERS, user_create
 
 pytestmark = pytest.mark.django_db
 
@@ -297,3 +299,54 @@ def test_dashboard_says_how_many_of_the_counted_were_erased(client, known):
     assert dashboard_get(meeting=known).counted == 11
     assert dashboard_get(meeting=known).erased == 1
     assert "Of these, <strong>1</strong> was erased" in content
+
+
+# Issue 19 and walk F3.17: the accessibility block, one day of registrations, the meeting it opens on.
+
+DASHBOARD = reverse("admin:registration_dashboard")
+
+
+@pytest.fixture
+def signed_in_viewer(client, meeting):
+    """A Viewer of `meeting`, signed in on `client`."""
+    client.force_login(user_create(username="viewer", group=VIEWERS, teams=[meeting]))
+
+
+def test_dashboard_accessibility_block_counts_needs_under_the_disclosure_rules(client, meeting, signed_in_viewer):
+    RegistrationFactory.create_batch(6, meeting=meeting, needs_captions=True)
+    RegistrationFactory(meeting=meeting, needs_sign_language=True, accessibility_other="Braille agenda")
+    RegistrationFactory.create_batch(4, meeting=meeting)
+
+    content = client.get(DASHBOARD, {"meeting": meeting.pk}).content.decode()
+
+    assert dict(table_cells(content, "accessibility-needs")[1:]) == {
+        "Live captions": "6",
+        "Sign language interpretation": "fewer than 5",
+        "Screen-reader-friendly documents": "0",
+        "Other accessibility needs": "fewer than 5",
+    }
+    assert "Braille" not in content
+
+
+def test_dashboard_with_one_day_of_registrations_says_so_in_words_not_a_lone_dot(client, meeting, signed_in_viewer):
+    RegistrationFactory.create_batch(3, meeting=meeting)
+
+    content = client.get(DASHBOARD, {"meeting": meeting.pk}).content.decode()
+
+    assert 'id="chart-per-day"' not in content
+    assert re.search(r"<strong>3</strong> registrations, all on \d{4}-\d\d-\d\d\.", content)
+
+
+def test_dashboard_opens_on_the_next_meeting_not_the_newest_draft_copy(client, meeting):
+    meeting.starts_at = timezone.now() + datetime.timedelta(days=30)
+    meeting.ends_at = meeting.starts_at + datetime.timedelta(hours=3)
+    meeting.save()
+    copy = MeetingFactory(
+        starts_at=meeting.starts_at + datetime.timedelta(days=365),
+        ends_at=meeting.ends_at + datetime.timedelta(days=365),
+    )
+    client.force_login(user_create(username="viewer", group=VIEWERS, teams=[meeting, copy]))
+
+    response = client.get(DASHBOARD)
+
+    assert response.context["meeting"] == meeting

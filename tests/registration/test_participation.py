@@ -15,6 +15,7 @@ from mailings.services import mailing_send
 from registration.models import Attendance, FloorDecision, OutgoingEmail, Registration
 from registration.retention import registrations_anonymise, registrations_anonymise_past
 from tests.factories import InterpretationLanguageFactory, MeetingFactory, RegistrationFactory
+from tests.registration.admin_pages import report_line, table_cells
 from tests.registration.roles import VIEWERS, user_create
 
 pytestmark = pytest.mark.django_db
@@ -288,3 +289,88 @@ def test_follow_up_body_with_markup_is_escaped_in_the_html_email(
     html = mail.outbox[0].alternatives[0][0]
     assert "<script>" not in html
     assert 'href="https://evil.example/"' not in html
+
+
+# Issue 19, High 1 and walk F3.22, F3.23: the dashboard and the report are safe together and say the same.
+
+DASHBOARD = reverse("admin:registration_dashboard")
+REPORT = reverse("admin:registration_participation_report")
+PRINT = reverse("admin:registration_participation_print")
+XLSX = reverse("admin:registration_participation_xlsx")
+NON_BINARY = "Non-binary or another identity"
+
+
+@pytest.fixture
+def signed_in_viewer(client, meeting):
+    """A Viewer of `meeting`, signed in on `client`."""
+    client.force_login(user_create(username="viewer", group=VIEWERS, teams=[meeting]))
+
+
+def test_viewer_cannot_subtract_the_dashboard_from_the_report_to_learn_a_trade_unionists_gender(
+    client, meeting, signed_in_viewer
+):
+    # 20 civil-society registrations, 5 of them non-binary; one trade unionist from Andorra, non-binary.
+    for gender, count in (("woman", 10), ("man", 5), ("non_binary", 5)):
+        RegistrationFactory.create_batch(count, meeting=meeting, category="civil_society", country="FR", gender=gender)
+    RegistrationFactory(meeting=meeting, category="trade_union", country="AD", gender="non_binary")
+
+    dashboard = client.get(DASHBOARD, {"meeting": meeting.pk}).content.decode()
+    report = client.get(REPORT, {"meeting": meeting.pk}).content.decode()
+    printable = client.get(PRINT, {"meeting": meeting.pk}).content.decode()
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(b"".join(client.get(XLSX, {"meeting": meeting.pk}).streaming_content))
+    ).active
+
+    header, *lines, totals = table_cells(dashboard, "gender-table")
+    column = header.index(NON_BINARY)
+    civil_society = next(line for line in lines if line[0] == "Civil society / NGO")
+    assert civil_society[column] == "5"
+    non_binary_totals = {
+        "dashboard": totals[column],
+        "report": report_line(report, "gender", NON_BINARY)[0],
+        "printable page": report_line(printable, "gender", NON_BINARY)[0],
+        "Excel": next(str(row[2]) for row in workbook.iter_rows(values_only=True) if row[1] == NON_BINARY),
+    }
+    # Every page shows the same figure, and none is a number that, less the civil society's 5, is one.
+    assert set(non_binary_totals.values()) == {"not shown"}, non_binary_totals
+
+
+def test_overall_gender_split_shows_on_both_pages_when_it_identifies_no_one(client, meeting, signed_in_viewer):
+    # Five categories of two women and two men each: every cell is small, the overall 10 and 10 are not.
+    for category in ("member_state", "civil_society", "academia", "trade_union", "private_sector"):
+        for gender in ("woman", "woman", "man", "man"):
+            RegistrationFactory(meeting=meeting, category=category, gender=gender)
+
+    dashboard = client.get(DASHBOARD, {"meeting": meeting.pk}).content.decode()
+    report = client.get(REPORT, {"meeting": meeting.pk}).content.decode()
+
+    header, *_lines, totals = table_cells(dashboard, "gender-table")
+    assert (totals[header.index("Woman")], totals[header.index("Man")]) == ("10", "10")
+    assert report_line(report, "gender", "Woman")[0] == "10"
+    assert report_line(report, "gender", "Man")[0] == "10"
+
+
+def test_participation_report_shows_zeros_of_categories_and_countries_as_zeros(client, meeting, signed_in_viewer):
+    RegistrationFactory.create_batch(5, meeting=meeting, category="member_state", country="FR")
+    RegistrationFactory(meeting=meeting, category="member_state", country="DE")
+
+    report = client.get(REPORT, {"meeting": meeting.pk}).content.decode()
+
+    assert report_line(report, "countries", "France") == ["5", "0"]
+    assert report_line(report, "countries", "Germany") == ["fewer than 5", "0"]
+    assert report_line(report, "countries", "Albania") == ["0", "0"]
+    assert report_line(report, "categories", "Other") == ["0", "0"]
+
+
+def test_unece_states_represented_is_the_same_figure_on_the_dashboard_and_the_report(client, meeting, signed_in_viewer):
+    # Two governments; a civil-society registrant from a third State does not make it represented.
+    RegistrationFactory(meeting=meeting, category="member_state", country="FR")
+    RegistrationFactory(meeting=meeting, category="member_state", country="DE")
+    RegistrationFactory(meeting=meeting, category="civil_society", country="IT")
+
+    dashboard = client.get(DASHBOARD, {"meeting": meeting.pk})
+    report = client.get(REPORT, {"meeting": meeting.pk})
+
+    assert len(dashboard.context["dashboard"].unece_represented) == 2
+    assert report.context["report"].states_registered == 2
+    assert "represented by their government: 2 of 56" in " ".join(report.content.decode().split())
