@@ -1,16 +1,14 @@
 """The list of participants as a Word document (.docx), written with python-docx through the export gate."""
 
 import re
-import tempfile
 from collections.abc import Iterator
 
-from django.http import FileResponse
 from django.utils.translation import gettext_lazy
 from docx import Document
 from docx.shared import Pt
 
 from documents.participants import ListOfParticipantsDocument
-from registration.exports.tables import Exporter, exporter_register
+from registration.exports.tables import FileExporter, exporter_register
 
 # Characters XML 1.0 cannot hold: python-docx refuses them, and a name typed with one must not stop the file.
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -49,7 +47,7 @@ def _text(value: str) -> str:
     return XML_ILLEGAL.sub("", str(value))
 
 
-class DocxExporter(Exporter):
+class DocxExporter(FileExporter):
     """Headings and paragraphs of plain text: a typed name is a run of text, never a field, link or formula."""
 
     identifier = "docx"
@@ -76,17 +74,6 @@ class DocxExporter(Exporter):
                 if more and more[0]:
                     paragraph.add_run("\n" + _text(more[0])).italic = True
         document.save(handle)
-
-    def response(self):
-        # Not a `with` block: FileResponse closes (and so deletes) the file once it is sent.
-        handle = tempfile.TemporaryFile()  # noqa: SIM115
-        try:
-            self.write(handle)
-        except BaseException:
-            handle.close()
-            raise
-        handle.seek(0)
-        return FileResponse(handle, as_attachment=True, filename=self.filename, content_type=self.content_type)
 
 
 exporter_register(DocxExporter)

@@ -226,7 +226,26 @@ class CsvExporter(Exporter):
         return response
 
 
-class XlsxExporter(Exporter):
+class FileExporter(Exporter):
+    """A format written whole to a temporary file (a zip's directory comes last), then streamed back."""
+
+    @abc.abstractmethod
+    def write(self, handle):
+        """Write the finished file to the open binary `handle`."""
+
+    def response(self):
+        # Not a `with` block: FileResponse closes (and so deletes) the file once it is sent.
+        handle = tempfile.TemporaryFile()  # noqa: SIM115
+        try:
+            self.write(handle)
+        except BaseException:
+            handle.close()
+            raise
+        handle.seek(0)
+        return FileResponse(handle, as_attachment=True, filename=self.filename, content_type=self.content_type)
+
+
+class XlsxExporter(FileExporter):
     """openpyxl's write-only mode streams rows to a temporary file; the finished file is then streamed back.
 
     An XLSX is a zip whose directory comes last, so it cannot be sent before it is complete;
@@ -277,17 +296,6 @@ class XlsxExporter(Exporter):
             # A filter on every heading, as organisers sort and narrow the list in Excel.
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{count + 1}"
         workbook.save(handle)
-
-    def response(self):
-        # Not a `with` block: FileResponse closes (and so deletes) the file once it is sent.
-        handle = tempfile.TemporaryFile()  # noqa: SIM115
-        try:
-            self.write(handle)
-        except BaseException:
-            handle.close()
-            raise
-        handle.seek(0)
-        return FileResponse(handle, as_attachment=True, filename=self.filename, content_type=self.content_type)
 
 
 EXPORTERS = {exporter.identifier: exporter for exporter in (CsvExporter, XlsxExporter)}
