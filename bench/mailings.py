@@ -29,8 +29,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from agenda.models import InterpretationLanguage, Meeting  # noqa: E402
-from imrf_event.celery import app  # noqa: E402
+from bench.reminders import bench_meeting, use_broker  # noqa: E402
 from mailings import services  # noqa: E402
 from mailings.models import Mailing, MailingRecipient  # noqa: E402
 from registration.models import OutgoingEmail, Registration  # noqa: E402
@@ -38,25 +37,8 @@ from registration.models import OutgoingEmail, Registration  # noqa: E402
 LANGUAGES = ("en", "fr", "es", "ru")
 
 
-def _use_broker(url):
-    app.conf.update(broker_url=url, task_always_eager=False)
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 def _mailing(count):
-    starts = timezone.now() + datetime.timedelta(days=20)
-    meeting = Meeting.objects.create(
-        slug=f"bench-{count}",
-        title="100 Days to the International Migration Review Forum",
-        short_name="IMRF 100 days",
-        starts_at=starts,
-        ends_at=starts + datetime.timedelta(hours=3),
-        registration_deadline=starts.date(),
-        contact_email="roviennapolicyandliaison@iom.int",
-    )
-    language, _created = InterpretationLanguage.objects.get_or_create(code="en", defaults={"name": "English"})
-    meeting.interpretation_languages.add(language)
+    meeting, language = bench_meeting(str(count))
     registered = timezone.now() - datetime.timedelta(days=30)
     Registration.objects.bulk_create(
         [
@@ -134,7 +116,7 @@ def main():
     options = parser.parse_args()
 
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    _use_broker(options.broker)
+    use_broker(options.broker)
     try:
         results = [run(count) for count in options.registrants]
     finally:

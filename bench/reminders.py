@@ -46,13 +46,15 @@ class QueryLog:
         return execute(sql, params, many, context)
 
 
-def _use_broker(url):
+def use_broker(url):
+    """Send tasks to a real broker from here on (the settings run them in-process)."""
     app.conf.update(broker_url=url, task_always_eager=False)
     app._pool = None
     app.amqp._producer_pool = None
 
 
-def _meeting(label):
+def bench_meeting(label):
+    """A meeting 20 days ahead with English as its one listening language; returns it and the language."""
     starts = timezone.now() + datetime.timedelta(days=20)
     meeting = Meeting.objects.create(
         slug=f"bench-{label}",
@@ -62,7 +64,6 @@ def _meeting(label):
         ends_at=starts + datetime.timedelta(hours=3),
         registration_deadline=starts.date(),
         contact_email="roviennapolicyandliaison@iom.int",
-        platform_url="https://meet.example.org/j/100days",
     )
     language, _created = InterpretationLanguage.objects.get_or_create(code="en", defaults={"name": "English"})
     meeting.interpretation_languages.add(language)
@@ -94,7 +95,7 @@ def _registrants(meeting, language, count):
 
 
 def run(count, batch_size):
-    meeting, language = _meeting(str(count))
+    meeting, language = bench_meeting(str(count))
     _registrants(meeting, language, count)
     week = meeting.reminders.get(kind=Reminder.Kind.DAYS_BEFORE, days_before=7)
     now = week.send_at + datetime.timedelta(minutes=1)
@@ -143,7 +144,7 @@ def main():
     options = parser.parse_args()
 
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    _use_broker(options.broker)
+    use_broker(options.broker)
     reminders.REMINDER_BATCH_SIZE = options.batch_size
     try:
         results = [run(count, options.batch_size) for count in options.registrants]
