@@ -1,11 +1,12 @@
 """App configuration for the agenda app."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AgendaConfig(AppConfig):
     name = "agenda"
-    verbose_name = "Meeting and agenda"
+    verbose_name = _("Meeting and agenda")
 
     def ready(self):
         from agenda import signals

@@ -1,11 +1,12 @@
 """App configuration for the registration app."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RegistrationConfig(AppConfig):
     name = "registration"
-    verbose_name = "Registration"
+    verbose_name = _("Registration")
 
     def ready(self):
         # Signals connect their receivers; the periodic tasks register themselves with the Celery app

@@ -74,3 +74,28 @@ def test_meeting_form_shows_every_editable_field(rf):
     shown = set(flatten_fieldsets(agenda_admin.MeetingAdmin(Meeting, site).get_fieldsets(request)))
 
     assert editable <= shown
+
+
+@pytest.mark.parametrize(
+    ("language", "headings"),
+    [
+        ("fr", ["Réunion et ordre du jour", "Inscription", "Délégations"]),
+        ("ru", ["Совещание и повестка дня", "Регистрация", "Делегации"]),
+    ],
+)
+def test_admin_index_names_each_area_in_the_organisers_language(superuser_client, language, headings):
+    superuser_client.cookies["django_language"] = language
+
+    content = superuser_client.get(reverse("admin:index")).content.decode()
+
+    for heading in headings:
+        assert heading in content
+    assert "Meeting and agenda" not in content
+
+
+def test_admin_list_title_in_russian_does_not_decline_the_models_name_wrongly(superuser_client, meeting):
+    superuser_client.cookies["django_language"] = "ru"
+
+    content = superuser_client.get(reverse("admin:agenda_meeting_changelist")).content.decode()
+
+    assert "Выбор для изменения: совещание" in content
