@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from agenda.selectors import meeting_for_user_chosen
 from registration.access import can_arrange_accessibility
 from registration.exports.gate import export_respond
-from registration.exports.tables import EXPORTERS
+from registration.exports.tables import TABLE_EXPORTERS
 from registration.models import ExportJob
 from registration.reports.accessibility import accessibility_needs_list, accessibility_table
 
@@ -26,7 +26,7 @@ class AccessibilityPagesMixin:
             user=request.user, meeting_id=request.GET.get("meeting"), upcoming_first=True
         )
         if format_id is not None:
-            if format_id not in EXPORTERS or meeting is None:
+            if format_id not in TABLE_EXPORTERS or meeting is None:
                 raise Http404
             table, stem = accessibility_table(meeting=meeting)
             return export_respond(
@@ -45,7 +45,7 @@ class AccessibilityPagesMixin:
             "meetings": meetings,
             "meeting": meeting,
             "people": accessibility_needs_list(meeting=meeting) if meeting else [],
-            "export_formats": [(exporter.identifier, exporter.label) for exporter in EXPORTERS.values()],
+            "export_formats": [(exporter.identifier, exporter.label) for exporter in TABLE_EXPORTERS.values()],
         }
         return TemplateResponse(request, "admin/registration/accessibility.html", context)
 

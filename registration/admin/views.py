@@ -20,7 +20,7 @@ from registration.exports.background import (
     export_table,
 )
 from registration.exports.gate import export_respond
-from registration.exports.tables import EXPORTERS
+from registration.exports.tables import EXPORTERS, TABLE_EXPORTERS
 from registration.models import ExportJob
 from registration.reports import charts
 from registration.reports.dashboard import dashboard_get
@@ -40,7 +40,7 @@ class RegistrationPagesMixin:
         # Ticked rows stay immediate: they are at most one page of the list (list_per_page), and Django
         # refuses a POST of more than DATA_UPLOAD_MAX_NUMBER_FIELDS ids.
         table, stem = export_table(user=request.user, queryset=queryset, kind=ExportJob.Kind.REGISTRATIONS)
-        return EXPORTERS[format_id](table=table, filename_stem=stem).response()
+        return TABLE_EXPORTERS[format_id](table=table, filename_stem=stem).response()
 
     def _filtered_export(self, request, format_id, *, kind):
         try:
@@ -63,7 +63,7 @@ class RegistrationPagesMixin:
     def _filtered_export_view(self, request, format_id, *, kind):
         if not (self.has_view_permission(request) and self.has_export_permission(request)):
             raise PermissionDenied
-        if format_id not in EXPORTERS:
+        if format_id not in TABLE_EXPORTERS:
             raise Http404
         return self._filtered_export(request, format_id, kind=kind)
 
@@ -150,7 +150,7 @@ class RegistrationPagesMixin:
             **(extra_context or {}),
             "can_export": self.has_export_permission(request),
             "can_view_dashboard": can_view_dashboard(request.user),
-            "export_formats": [(exporter.identifier, exporter.label) for exporter in EXPORTERS.values()],
+            "export_formats": [(exporter.identifier, exporter.label) for exporter in TABLE_EXPORTERS.values()],
         }
         return super().changelist_view(request, extra_context)
 

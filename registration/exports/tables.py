@@ -298,7 +298,10 @@ class XlsxExporter(FileExporter):
         workbook.save(handle)
 
 
-EXPORTERS = {exporter.identifier: exporter for exporter in (CsvExporter, XlsxExporter)}
+# The formats any table of rows is written in: what the lists' export buttons offer.
+TABLE_EXPORTERS = {exporter.identifier: exporter for exporter in (CsvExporter, XlsxExporter)}
+# Every format the export gate and background jobs can write, other apps' documents included (`exporter_register`).
+EXPORTERS = dict(TABLE_EXPORTERS)
 
 
 def exporter_register(exporter: type[Exporter]) -> None:

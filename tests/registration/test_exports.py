@@ -264,3 +264,14 @@ def test_an_erased_participants_request_to_speak_is_off_the_speakers_list(meetin
     RegistrationFactory(meeting=meeting, wishes_to_speak=True, anonymised_at=timezone.now())
 
     assert list(registration_speakers_list(registrations=Registration.objects.all())) == [kept]
+
+
+def test_registrations_list_offers_its_rows_as_csv_and_excel_only_not_as_a_word_document(client, organiser, hostile):
+    # The Word format is the list of participants' (documents app); a table of rows is not a Word document.
+    listing = client.get(CHANGELIST).content.decode()
+    word = client.get(_export_url("docx"))
+    speakers_word = client.get(reverse("admin:registration_registration_speakers", args=["docx"]))
+
+    assert _export_url("csv") in listing and _export_url("xlsx") in listing
+    assert _export_url("docx") not in listing
+    assert (word.status_code, speakers_word.status_code) == (404, 404)
